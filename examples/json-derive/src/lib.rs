@@ -1,0 +1,40 @@
+//! Example procbox macros, written as ordinary proc macros with `syn` and `quote`.
+//!
+//! - `#[derive(ToJson)]`, with the helper attribute `#[json(rename = "..", skip)]`:
+//!   implements `::tojson::ToJson` for structs and enums (serde's JSON shapes).
+//! - `#[field_names]` (attribute): adds `const FIELD_NAMES: &[&str]` to a struct.
+//! - `json_literal!({ "a": [1, true, null] })` (function-like): checks JSON
+//!   written as tokens and expands to its minified text as a string literal.
+//!
+//! Each entry point parses its input and calls a function of [`logic`], which
+//! works on `proc_macro2` types only, so the same code also runs natively.
+
+pub mod logic;
+
+use procbox::{TokenStream, parse_macro_input};
+use syn::DeriveInput;
+
+/// `#[derive(ToJson)]`.
+#[procbox::proc_macro_derive(ToJson, attributes(json))]
+pub fn derive_to_json(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    logic::to_json(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `#[field_names]` or `#[field_names(uppercase)]` on a struct with named fields.
+#[procbox::proc_macro_attribute]
+pub fn field_names(args: TokenStream, item: TokenStream) -> TokenStream {
+    logic::field_names(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `json_literal!(<json>)`.
+#[procbox::proc_macro]
+pub fn json_literal(input: TokenStream) -> TokenStream {
+    logic::json_literal(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

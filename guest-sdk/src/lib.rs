@@ -1,0 +1,144 @@
+//! Write Rust procedural macros that run as sandboxed WebAssembly components.
+//!
+//! `procbox` mirrors the `proc_macro` API — [`TokenStream`], [`TokenTree`],
+//! [`Group`], [`Ident`], [`Punct`], [`Literal`], [`Span`] — over the
+//! `procbox:macro` WIT world, and provides the entry-point attributes
+//! [`proc_macro_derive`], [`proc_macro_attribute`] and [`proc_macro`]. A macro
+//! crate built with it for `wasm32-wasip2` is a component that a procbox host
+//! runs in a sandbox.
+//!
+//! Porting an existing macro is a rename:
+//!
+//! ```ignore
+//! // Cargo.toml: [lib] crate-type = ["cdylib"], and depend on `procbox`.
+//! use procbox::TokenStream;
+//! use quote::quote;
+//! use syn::{DeriveInput, parse_macro_input};
+//!
+//! #[procbox::proc_macro_derive(Hello, attributes(hello))]
+//! pub fn hello(input: TokenStream) -> TokenStream {
+//!     let input = procbox::parse_macro_input!(input as DeriveInput);
+//!     let name = &input.ident;
+//!     quote!(impl #name { pub fn hello() -> &'static str { stringify!(#name) } }).into()
+//! }
+//! ```
+//!
+//! `syn`, `quote` and `proc-macro2` from crates.io work unchanged: a
+//! [`TokenStream`] converts to and from `proc_macro2::TokenStream` keeping
+//! every span, so a `syn::Error` points at the user's code.
+
+#![warn(missing_docs)]
+
+mod bindings;
+mod bridge;
+mod diagnostic;
+mod exports;
+mod group;
+mod ident;
+mod lex_error;
+mod literal;
+mod panic_hook;
+mod punct;
+mod registry;
+mod span;
+mod stream;
+mod token_tree;
+mod wire;
+
+pub use diagnostic::{Diagnostic, Level, MultiSpan};
+pub use exports::is_available;
+pub use group::Group;
+pub use ident::Ident;
+pub use lex_error::LexError;
+pub use literal::Literal;
+pub use procbox_macros::{
+    attribute_entry as proc_macro_attribute, derive_entry as proc_macro_derive,
+    function_entry as proc_macro,
+};
+pub use punct::Punct;
+pub use span::Span;
+pub use stream::TokenStream;
+pub use token_tree::{Delimiter, Spacing, TokenTree};
+
+/// Iterators over a [`TokenStream`], as in `proc_macro::token_stream`.
+pub mod token_stream {
+    pub use crate::stream::IntoIter;
+}
+
+impl From<TokenStream> for proc_macro2::TokenStream {
+    /// Converts for `syn`/`quote`, keeping every span.
+    fn from(stream: TokenStream) -> proc_macro2::TokenStream {
+        bridge::to_proc_macro2(&stream)
+    }
+}
+
+impl From<proc_macro2::TokenStream> for TokenStream {
+    /// Converts a stream built with `syn`/`quote` back, keeping the spans that
+    /// came from the macro's input; other spans become the call site.
+    fn from(stream: proc_macro2::TokenStream) -> TokenStream {
+        bridge::from_proc_macro2(stream)
+    }
+}
+
+impl From<Span> for proc_macro2::Span {
+    /// Converts for `syn`/`quote` (e.g. `syn::Error::new(span.into(), ..)`).
+    fn from(span: Span) -> proc_macro2::Span {
+        bridge::span_to_proc_macro2(span)
+    }
+}
+
+impl From<proc_macro2::Span> for Span {
+    /// Converts back a span that came from the macro's input; any other span
+    /// becomes the call site.
+    fn from(span: proc_macro2::Span) -> Span {
+        bridge::span_from_proc_macro2(span)
+    }
+}
+
+/// Parses a [`TokenStream`] into a `syn` syntax tree, or returns the parse
+/// error as the macro's output (a `compile_error!` at the offending token).
+///
+/// The same as `syn::parse_macro_input!`, for `procbox::TokenStream`:
+/// `parse_macro_input!(input as DeriveInput)`, `parse_macro_input!(input with
+/// Punctuated::parse_terminated)`, or `parse_macro_input!(input)` with the type
+/// inferred.
+#[cfg(feature = "syn")]
+#[macro_export]
+macro_rules! parse_macro_input {
+    ($tokens:ident as $ty:ty) => {
+        match $crate::__private::syn::parse2::<$ty>($crate::__private::to_proc_macro2($tokens)) {
+            ::core::result::Result::Ok(data) => data,
+            ::core::result::Result::Err(err) => {
+                return $crate::TokenStream::from(err.to_compile_error());
+            }
+        }
+    };
+    ($tokens:ident with $parser:path) => {
+        match $crate::__private::syn::parse::Parser::parse2(
+            $parser,
+            $crate::__private::to_proc_macro2($tokens),
+        ) {
+            ::core::result::Result::Ok(data) => data,
+            ::core::result::Result::Err(err) => {
+                return $crate::TokenStream::from(err.to_compile_error());
+            }
+        }
+    };
+    ($tokens:ident) => {
+        $crate::parse_macro_input!($tokens as _)
+    };
+}
+
+/// Used by the code the entry-point attributes and macros generate.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::registry::{Entry, MacroDef};
+    pub use inventory;
+    #[cfg(feature = "syn")]
+    pub use syn;
+
+    /// `proc_macro2::TokenStream::from`, without naming proc_macro2 at the call site.
+    pub fn to_proc_macro2(stream: crate::TokenStream) -> proc_macro2::TokenStream {
+        stream.into()
+    }
+}

@@ -1,0 +1,138 @@
+//! The precompiled-artifact cache: compiled components (`.cwasm`) stored by
+//! content hash, so a component is compiled once per machine and engine.
+//!
+//! A file is named by the SHA-256 of the component's bytes and the engine's
+//! precompile-compatibility hash. Deserializing an artifact is `unsafe` (it is
+//! native code), so before that the file's own header is checked: magic,
+//! format version and a SHA-256 of the artifact. A corrupt, truncated or
+//! foreign file fails the check and is recompiled and replaced, never loaded.
+//! (Someone who can write the cache directory can also write a matching hash:
+//! the cache is as trusted as the directory, which is the user's own.)
+
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use wasmtime::component::Component;
+use wasmtime::{Engine, Precompiled};
+
+const MAGIC: &[u8; 8] = b"PBXCWASM";
+const FORMAT: u32 = 1;
+const HEADER_LEN: usize = MAGIC.len() + 4 + 32;
+
+/// How a component's compiled code was obtained.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum CacheOutcome {
+    /// The host has no cache directory: compiled in memory.
+    Disabled,
+    /// Loaded from this cache file without compiling.
+    Hit(PathBuf),
+    /// Compiled, then stored at `path`.
+    Compiled {
+        /// The cache file.
+        path: PathBuf,
+        /// Why an existing file there was not used (corrupt, foreign, ...).
+        rejected: Option<String>,
+        /// Why storing failed, if it did (the component still works).
+        store_error: Option<String>,
+    },
+}
+
+/// A cache directory.
+pub(crate) struct ArtifactCache {
+    dir: PathBuf,
+}
+
+impl ArtifactCache {
+    pub(crate) fn new(dir: PathBuf) -> ArtifactCache {
+        ArtifactCache { dir }
+    }
+
+    /// The compiled component for `wasm` (whose SHA-256 is `wasm_hash`), from
+    /// the cache or freshly compiled and stored.
+    pub(crate) fn load_or_compile(
+        &self,
+        engine: &Engine,
+        wasm: &[u8],
+        wasm_hash: &str,
+    ) -> wasmtime::Result<(Component, CacheOutcome)> {
+        let path = self.dir.join(format!("{wasm_hash}-{}.cwasm", engine_hash(engine)));
+        let rejected = match fs::read(&path) {
+            Ok(file) => match load(engine, &file) {
+                Ok(component) => return Ok((component, CacheOutcome::Hit(path))),
+                Err(reason) => Some(reason),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(format!("cannot read it: {e}")),
+        };
+        let artifact = engine.precompile_component(wasm)?;
+        // SAFETY: the bytes were produced by this engine just above.
+        let component = unsafe { Component::deserialize(engine, &artifact)? };
+        let store_error = store(&path, &artifact).err().map(|e| e.to_string());
+        let outcome = CacheOutcome::Compiled {
+            path,
+            rejected,
+            store_error,
+        };
+        Ok((component, outcome))
+    }
+}
+
+/// The engine's precompile-compatibility hash as hex: artifacts of another
+/// wasmtime version or configuration get another file name.
+fn engine_hash(engine: &Engine) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// Checks a cache file and deserializes its artifact.
+fn load(engine: &Engine, file: &[u8]) -> Result<Component, String> {
+    if file.len() < HEADER_LEN || &file[..MAGIC.len()] != MAGIC {
+        return Err("not a procbox cache file".into());
+    }
+    let (header, artifact) = file.split_at(HEADER_LEN);
+    if header[MAGIC.len()..MAGIC.len() + 4] != FORMAT.to_le_bytes() {
+        return Err("written by another version of procbox".into());
+    }
+    if header[MAGIC.len() + 4..] != Sha256::digest(artifact)[..] {
+        return Err("its checksum does not match (truncated or corrupt)".into());
+    }
+    if Engine::detect_precompiled(artifact) != Some(Precompiled::Component) {
+        return Err("not a compiled component".into());
+    }
+    // SAFETY: the artifact is byte for byte what `store` wrote after this
+    // engine's `precompile_component` (checked by the SHA-256 above), and
+    // wasmtime checks its version and configuration against the engine.
+    unsafe { Component::deserialize(engine, artifact) }.map_err(|e| format!("wasmtime refused it: {e}"))
+}
+
+/// Writes a cache file atomically: a reader sees the old file or the whole
+/// new one, never a partial one.
+fn store(path: &Path, artifact: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("artifact"),
+        std::process::id()
+    ));
+    let mut file = fs::File::create(&tmp)?;
+    file.write_all(MAGIC)?;
+    file.write_all(&FORMAT.to_le_bytes())?;
+    file.write_all(&Sha256::digest(artifact))?;
+    file.write_all(artifact)?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+/// The SHA-256 of `bytes` as lowercase hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,269 @@
+//! [`MacroComponent`]: a loaded, compiled, checked macro component.
+
+use std::sync::Arc;
+
+use wasmtime::Store;
+use wasmtime::wasmparser::Parser;
+
+use crate::bindings::{ProcMacroPre, wire};
+use crate::cache::{CacheOutcome, sha256_hex};
+use crate::host::HostInner;
+use crate::invoke::{Invocation, Site, classify, run};
+use crate::state::ExpansionState;
+use crate::tokens::is_ident;
+use crate::{Error, Expansion, Host, MacroInfo, MacroInstance, MacroKind, Result};
+
+/// A macro component, compiled and ready to expand. Cheap to clone.
+///
+/// Each expansion gets a fresh instance (from a pre-linked `InstancePre`), so
+/// nothing one expansion does can change another's result.
+#[derive(Clone)]
+pub struct MacroComponent {
+    pub(crate) inner: Arc<ComponentInner>,
+}
+
+pub(crate) struct ComponentInner {
+    pub(crate) host: Arc<HostInner>,
+    pub(crate) name: String,
+    pub(crate) pre: ProcMacroPre<ExpansionState>,
+    hash: String,
+    size: usize,
+    imports: Vec<String>,
+    macros: Vec<MacroInfo>,
+    cache: CacheOutcome,
+}
+
+impl MacroComponent {
+    pub(crate) fn load(host: &Host, name: String, bytes: &[u8]) -> Result<MacroComponent> {
+        let bad = |reason: String| Error::BadComponent {
+            component: name.clone(),
+            reason,
+        };
+        if Parser::is_core_wasm(bytes) {
+            return Err(bad("it is a core WebAssembly module, not a component; build the macro \
+                 crate with `cargo build --release --target wasm32-wasip2`"
+                .into()));
+        }
+        if !Parser::is_component(bytes) {
+            return Err(bad("it is not a WebAssembly component (wrong magic number or version); \
+                 build the macro crate with `cargo build --release --target wasm32-wasip2`"
+                .into()));
+        }
+        let inner = &host.inner;
+        let hash = sha256_hex(bytes);
+        let (component, cache) = match &inner.cache {
+            Some(cache) => cache.load_or_compile(&inner.engine, bytes, &hash),
+            None => wasmtime::component::Component::new(&inner.engine, bytes)
+                .map(|c| (c, CacheOutcome::Disabled)),
+        }
+        .map_err(|e| bad(format!("wasmtime cannot compile it: {}", chain(&e))))?;
+
+        let imports = component
+            .component_type()
+            .imports(&inner.engine)
+            .map(|(name, _)| name.to_owned())
+            .collect();
+        let mut linker = inner.linker.clone();
+        crate::deny::link_denied_imports(&mut linker, &component, &inner.engine).map_err(bad)?;
+        let pre = linker.instantiate_pre(&component).map_err(|e| {
+            bad(format!(
+                "it does not fit the procbox:proc-macro@0.1.0 world ({}); \
+                 rebuild it with a compatible version of the procbox SDK",
+                chain(&e)
+            ))
+        })?;
+        let pre = ProcMacroPre::new(pre).map_err(|e| {
+            bad(format!(
+                "it does not export procbox:proc-macro/macros@0.1.0 ({}); \
+                 rebuild it with a compatible version of the procbox SDK",
+                chain(&e)
+            ))
+        })?;
+        let macros = list_macros(inner, &name, &pre)?;
+        Ok(MacroComponent {
+            inner: Arc::new(ComponentInner {
+                host: Arc::clone(inner),
+                name,
+                pre,
+                hash,
+                size: bytes.len(),
+                imports,
+                macros,
+                cache,
+            }),
+        })
+    }
+
+    /// The name used in errors: the file it was loaded from, or the name given
+    /// to [`Host::load_bytes`].
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The macros it exports, sorted by name.
+    pub fn macros(&self) -> &[MacroInfo] {
+        &self.inner.macros
+    }
+
+    /// The SHA-256 of the component's bytes, as lowercase hex.
+    pub fn hash(&self) -> &str {
+        &self.inner.hash
+    }
+
+    /// The size of the component in bytes.
+    pub fn size(&self) -> usize {
+        self.inner.size
+    }
+
+    /// The names of everything the component imports (the procbox world's
+    /// interfaces and any WASI interfaces), as `wasm-tools component wit` lists them.
+    pub fn imports(&self) -> &[String] {
+        &self.inner.imports
+    }
+
+    /// Whether the compiled code came from the cache.
+    pub fn cache_outcome(&self) -> &CacheOutcome {
+        &self.inner.cache
+    }
+
+    /// Runs a macro in a fresh instance.
+    pub fn expand(&self, invocation: &Invocation<'_>) -> Result<Expansion> {
+        let site = self.site(invocation.name);
+        self.check(invocation)?;
+        let inner = &self.inner;
+        let mut store = new_store(&inner.host);
+        let instance = match inner.pre.instantiate(&mut store) {
+            Ok(instance) => instance,
+            Err(e) => return Err(classify(e, store.data(), &site, &inner.host.limits)),
+        };
+        run(&mut store, &instance, &site, &inner.host.limits, invocation)
+    }
+
+    /// Runs the derive macro `name` on `item` (the struct, enum or union).
+    pub fn expand_derive(&self, name: &str, item: &proc_macro2::TokenStream) -> Result<Expansion> {
+        self.expand(&Invocation::derive(name, item))
+    }
+
+    /// Runs the attribute macro `name`: `args` is what is inside `#[name(...)]`,
+    /// `item` the item it is on.
+    pub fn expand_attribute(
+        &self,
+        name: &str,
+        args: &proc_macro2::TokenStream,
+        item: &proc_macro2::TokenStream,
+    ) -> Result<Expansion> {
+        self.expand(&Invocation::attribute(name, args, item))
+    }
+
+    /// Runs the function-like macro `name` on what is inside `name!(...)`.
+    pub fn expand_function(&self, name: &str, input: &proc_macro2::TokenStream) -> Result<Expansion> {
+        self.expand(&Invocation::function(name, input))
+    }
+
+    /// An instance to run several expansions in, one after another.
+    ///
+    /// Faster than [`expand`](Self::expand) (no instantiation per expansion),
+    /// but the macro's global state carries over from one expansion to the
+    /// next, so results may depend on order; and after an error the instance
+    /// is unusable. Prefer `expand` unless you measured a need.
+    pub fn instantiate(&self) -> Result<MacroInstance> {
+        let inner = &self.inner;
+        let site = Site {
+            component: &inner.name,
+            name: "<instantiation>",
+        };
+        let mut store = new_store(&inner.host);
+        store.set_epoch_deadline(inner.host.limits.timeout_ticks());
+        match inner.pre.instantiate(&mut store) {
+            Ok(instance) => Ok(MacroInstance {
+                component: self.clone(),
+                store,
+                instance,
+            }),
+            Err(e) => Err(classify(e, store.data(), &site, &inner.host.limits)),
+        }
+    }
+
+    pub(crate) fn site<'a>(&'a self, name: &'a str) -> Site<'a> {
+        Site {
+            component: &self.inner.name,
+            name,
+        }
+    }
+
+    /// Checks that the component has a macro of that name and kind.
+    pub(crate) fn check(&self, invocation: &Invocation<'_>) -> Result<()> {
+        let known = self
+            .inner
+            .macros
+            .iter()
+            .any(|m| m.name == invocation.name && m.kind == invocation.kind);
+        if known {
+            return Ok(());
+        }
+        let available = self.inner.macros.iter().map(MacroInfo::to_string).collect::<Vec<_>>();
+        Err(Error::UnknownMacro {
+            component: self.inner.name.clone(),
+            name: invocation.name.to_owned(),
+            kind: invocation.kind,
+            available: if available.is_empty() {
+                "no macros".to_owned()
+            } else {
+                available.join(", ")
+            },
+        })
+    }
+}
+
+/// A store for one expansion (or one reused instance), with its limits set.
+pub(crate) fn new_store(host: &HostInner) -> Store<ExpansionState> {
+    let mut store = Store::new(&host.engine, ExpansionState::new(host.limits.memory));
+    store.limiter(|state| &mut state.limiter);
+    store.set_epoch_deadline(host.limits.timeout_ticks());
+    store
+}
+
+/// Asks the component for its macros, and checks the answer.
+fn list_macros(host: &HostInner, component: &str, pre: &ProcMacroPre<ExpansionState>) -> Result<Vec<MacroInfo>> {
+    let site = Site {
+        component,
+        name: "<list-macros>",
+    };
+    let mut store = new_store(host);
+    let listed = pre
+        .instantiate(&mut store)
+        .and_then(|instance| instance.procbox_proc_macro_macros().call_list_macros(&mut store))
+        .map_err(|e| classify(e, store.data(), &site, &host.limits))?;
+    let bad = |reason: String| Error::BadComponent {
+        component: component.to_owned(),
+        reason,
+    };
+    let mut macros: Vec<MacroInfo> = Vec::with_capacity(listed.len());
+    for info in listed {
+        if !is_ident(&info.name) {
+            return Err(bad(format!("it declares a macro named `{}`, which is not an identifier", info.name.escape_debug())));
+        }
+        if let Some(helper) = info.helper_attributes.iter().find(|h| !is_ident(h)) {
+            return Err(bad(format!("macro `{}` declares a helper attribute `{}`, which is not an identifier", info.name, helper.escape_debug())));
+        }
+        if macros.iter().any(|m| m.name == info.name) {
+            return Err(bad(format!("it declares two macros named `{}`", info.name)));
+        }
+        macros.push(MacroInfo {
+            name: info.name,
+            kind: match info.kind {
+                wire::MacroKind::Derive => MacroKind::Derive,
+                wire::MacroKind::Attribute => MacroKind::Attribute,
+                wire::MacroKind::Function => MacroKind::Function,
+            },
+            helper_attributes: info.helper_attributes,
+        });
+    }
+    macros.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(macros)
+}
+
+/// An error and its causes, on one line.
+pub(crate) fn chain(error: &wasmtime::Error) -> String {
+    error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")
+}

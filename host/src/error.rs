@@ -1,0 +1,150 @@
+//! [`Error`]: everything that can go wrong loading a component or expanding a macro.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::MacroKind;
+
+/// A failure to load a macro component or to expand one of its macros.
+///
+/// Every variant names the component (its file name, or the name given to
+/// [`Host::load_bytes`](crate::Host::load_bytes)) and, during an expansion,
+/// the macro.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The component file could not be read.
+    #[error("cannot read macro component {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+
+    /// The bytes are not a procbox macro component.
+    #[error("{component} is not a procbox macro component: {reason}")]
+    BadComponent {
+        /// The component.
+        component: String,
+        /// What is wrong, and what to do.
+        reason: String,
+    },
+
+    /// No macro of that name and kind in the component.
+    #[error("{component} has no {kind} macro named `{name}` (it has: {available})")]
+    UnknownMacro {
+        /// The component.
+        component: String,
+        /// The name asked for.
+        name: String,
+        /// The kind asked for.
+        kind: MacroKind,
+        /// The macros it does have, for the message.
+        available: String,
+    },
+
+    /// The macro panicked.
+    #[error("macro `{name}` in {component} panicked at {location}: {message}")]
+    GuestPanic {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// The panic message (truncated to a few KiB).
+        message: String,
+        /// `file:line:column` in the macro's source.
+        location: String,
+    },
+
+    /// The macro ran past the time limit.
+    #[error(
+        "macro `{name}` in {component} ran longer than its time limit of {limit:?}; \
+         if the input is just large, raise `Limits::timeout`"
+    )]
+    Timeout {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// The limit.
+        limit: Duration,
+    },
+
+    /// The macro tried to use more memory than allowed.
+    #[error(
+        "macro `{name}` in {component} tried to use more than its memory limit of {limit} bytes; \
+         if the input is just large, raise `Limits::memory`"
+    )]
+    MemoryLimit {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// The macro called an import it was not granted.
+    #[error(
+        "macro `{name}` in {component} used `{interface}` (function `{function}`), \
+         which it was not granted; procbox macros get no WASI access unless it is declared and granted"
+    )]
+    Denied {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// The interface, e.g. `wasi:cli/stdout@0.2.6`.
+        interface: String,
+        /// The function called.
+        function: String,
+    },
+
+    /// The macro trapped (a bug in it, or it was compiled with `panic=abort`
+    /// and the panic message was lost).
+    #[error("macro `{name}` in {component} trapped: {message}")]
+    Trap {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// The trap, with its wasm backtrace when available.
+        message: String,
+    },
+
+    /// The macro returned something that is not a valid token stream
+    /// (a malformed identifier or literal, a forged span handle, ...).
+    #[error("macro `{name}` in {component} returned invalid output: {reason}")]
+    InvalidOutput {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The macro returned more tokens or text than allowed.
+    #[error(
+        "macro `{name}` in {component} returned {what}, over its limit of {limit}; \
+         if that is expected, raise `Limits::output_tokens` or `Limits::output_text`"
+    )]
+    OutputTooLarge {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// How much it returned.
+        what: String,
+        /// The limit.
+        limit: usize,
+    },
+
+    /// The wasmtime engine could not be set up with this configuration.
+    #[error("cannot set up the procbox engine: {0}")]
+    Engine(String),
+}
+
+/// `procbox_host`'s result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

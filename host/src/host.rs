@@ -1,0 +1,191 @@
+//! [`Host`]: the shared engine, linker and settings that components are loaded into.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use wasmtime::component::{HasSelf, Linker};
+use wasmtime::{Config, Engine};
+
+use crate::bindings::ProcMacro;
+use crate::cache::ArtifactCache;
+use crate::state::ExpansionState;
+use crate::{Error, Limits, MacroComponent, Result};
+
+/// Runs procbox macro components: one wasmtime engine and linker, built once
+/// and shared by every component loaded into it. Cheap to clone.
+///
+/// ```no_run
+/// use procbox_host::Host;
+///
+/// # fn main() -> Result<(), procbox_host::Error> {
+/// let host = Host::new()?;
+/// let component = host.load_file("json_derive.wasm")?;
+/// let item: proc_macro2::TokenStream = "struct Point { x: i32, y: i32 }".parse().unwrap();
+/// let expansion = component.expand_derive("ToJson", &item)?;
+/// println!("{}", expansion.tokens);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Host {
+    pub(crate) inner: Arc<HostInner>,
+}
+
+pub(crate) struct HostInner {
+    pub(crate) engine: Engine,
+    /// The procbox world's imports; each component adds its denied imports to
+    /// a clone of it.
+    pub(crate) linker: Linker<ExpansionState>,
+    pub(crate) limits: Limits,
+    pub(crate) cache: Option<ArtifactCache>,
+    _ticker: EpochTicker,
+}
+
+impl Host {
+    /// A host with the default limits and the default cache directory.
+    pub fn new() -> Result<Host> {
+        Host::builder().build()
+    }
+
+    /// Starts configuring a host.
+    pub fn builder() -> HostBuilder {
+        HostBuilder {
+            limits: Limits::default(),
+            cache: CacheSetting::Default,
+        }
+    }
+
+    /// The limits every expansion runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// Loads a component from a `.wasm` file; errors name the file.
+    pub fn load_file(&self, path: impl AsRef<Path>) -> Result<MacroComponent> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        MacroComponent::load(self, path.display().to_string(), &bytes)
+    }
+
+    /// Loads a component from its bytes; `name` identifies it in errors.
+    pub fn load_bytes(&self, name: impl Into<String>, bytes: &[u8]) -> Result<MacroComponent> {
+        MacroComponent::load(self, name.into(), bytes)
+    }
+}
+
+/// Where compiled components are cached.
+enum CacheSetting {
+    Default,
+    Dir(PathBuf),
+    Disabled,
+}
+
+/// Configures a [`Host`]: explicit calls, nothing implicit.
+pub struct HostBuilder {
+    limits: Limits,
+    cache: CacheSetting,
+}
+
+impl HostBuilder {
+    /// The limits every expansion runs under.
+    pub fn limits(mut self, limits: Limits) -> HostBuilder {
+        self.limits = limits;
+        self
+    }
+
+    /// Caches compiled components in `dir` (created when first needed).
+    pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> HostBuilder {
+        self.cache = CacheSetting::Dir(dir.into());
+        self
+    }
+
+    /// Compiles components in memory every time they are loaded.
+    pub fn no_cache(mut self) -> HostBuilder {
+        self.cache = CacheSetting::Disabled;
+        self
+    }
+
+    /// Creates the engine and the linker.
+    pub fn build(self) -> Result<Host> {
+        let engine = Engine::new(&engine_config()).map_err(|e| Error::Engine(e.to_string()))?;
+        let mut linker = Linker::new(&engine);
+        ProcMacro::add_to_linker::<_, HasSelf<ExpansionState>>(&mut linker, |state| state)
+            .map_err(|e| Error::Engine(e.to_string()))?;
+        let cache = match self.cache {
+            CacheSetting::Default => default_cache_dir(),
+            CacheSetting::Dir(dir) => Some(dir),
+            CacheSetting::Disabled => None,
+        };
+        Ok(Host {
+            inner: Arc::new(HostInner {
+                // Without the ticker no timeout would ever fire: refuse to run.
+                _ticker: EpochTicker::start(engine.clone())
+                    .map_err(|e| Error::Engine(format!("cannot start the epoch thread: {e}")))?,
+                engine,
+                linker,
+                limits: self.limits,
+                cache: cache.map(ArtifactCache::new),
+            }),
+        })
+    }
+}
+
+/// The default cache directory: `$PROCBOX_CACHE_DIR`, else `procbox` in the
+/// user's cache directory (`~/.cache/procbox` on Linux).
+pub fn default_cache_dir() -> Option<PathBuf> {
+    match std::env::var_os("PROCBOX_CACHE_DIR") {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => dirs::cache_dir().map(|dir| dir.join("procbox")),
+    }
+}
+
+/// The engine configuration: interruptible and deterministic.
+fn engine_config() -> Config {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    // Wall-clock limits: the ticker advances the epoch, a store's deadline
+    // traps the guest.
+    config.epoch_interruption(true);
+    // The same expansion on every machine: no NaN bit patterns or relaxed-SIMD
+    // results that depend on the CPU.
+    config.cranelift_nan_canonicalization(true);
+    config.relaxed_simd_deterministic(true);
+    config
+}
+
+/// Advances the engine's epoch every [`Limits::TICK`] until dropped.
+struct EpochTicker {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EpochTicker {
+    fn start(engine: Engine) -> std::io::Result<EpochTicker> {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("procbox-epoch".into())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Limits::TICK) {
+                    engine.increment_epoch();
+                }
+            })?;
+        Ok(EpochTicker {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for EpochTicker {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

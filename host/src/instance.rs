@@ -1,0 +1,34 @@
+//! [`MacroInstance`]: one instance reused for several expansions.
+
+use wasmtime::Store;
+
+use crate::bindings::ProcMacro;
+use crate::invoke::{Invocation, run};
+use crate::state::ExpansionState;
+use crate::{Expansion, MacroComponent, Result};
+
+/// An instance of a component that runs expansions one after another, made
+/// by [`MacroComponent::instantiate`]. See there for the trade-off.
+pub struct MacroInstance {
+    pub(crate) component: MacroComponent,
+    pub(crate) store: Store<ExpansionState>,
+    pub(crate) instance: ProcMacro,
+}
+
+impl MacroInstance {
+    /// Runs a macro in this instance. Each expansion gets a new span table and
+    /// a new time budget; memory use and the guest's globals carry over.
+    pub fn expand(&mut self, invocation: &Invocation<'_>) -> Result<Expansion> {
+        let component = &self.component;
+        component.check(invocation)?;
+        let limits = &component.inner.host.limits;
+        self.store.data_mut().reset();
+        self.store.set_epoch_deadline(limits.timeout_ticks());
+        run(&mut self.store, &self.instance, &component.site(invocation.name), limits, invocation)
+    }
+
+    /// The component this is an instance of.
+    pub fn component(&self) -> &MacroComponent {
+        &self.component
+    }
+}

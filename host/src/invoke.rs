@@ -1,0 +1,192 @@
+//! Running one macro invocation in an instance, and turning what happened into
+//! an [`Expansion`] or an [`Error`].
+
+use proc_macro2::TokenStream;
+use wasmtime::{Store, Trap};
+
+use crate::bindings::{ProcMacro, wire};
+use crate::component::chain;
+use crate::deny::Denied;
+use crate::diagnostics::{Diagnostic, Level, Origin, compile_errors};
+use crate::spans::{InvalidSpan, TooManySpans};
+use crate::state::ExpansionState;
+use crate::tokens::{OutputError, flatten, unflatten};
+use crate::{Error, Limits, MacroKind, Result};
+
+/// One use of a macro: which one, and its input.
+#[derive(Clone, Copy, Debug)]
+pub struct Invocation<'a> {
+    pub(crate) kind: MacroKind,
+    pub(crate) name: &'a str,
+    pub(crate) input: &'a TokenStream,
+    pub(crate) args: Option<&'a TokenStream>,
+}
+
+impl<'a> Invocation<'a> {
+    /// `#[derive(name)]` on `item`.
+    pub fn derive(name: &'a str, item: &'a TokenStream) -> Invocation<'a> {
+        Invocation {
+            kind: MacroKind::Derive,
+            name,
+            input: item,
+            args: None,
+        }
+    }
+
+    /// `#[name(args)]` on `item`.
+    pub fn attribute(name: &'a str, args: &'a TokenStream, item: &'a TokenStream) -> Invocation<'a> {
+        Invocation {
+            kind: MacroKind::Attribute,
+            name,
+            input: item,
+            args: Some(args),
+        }
+    }
+
+    /// `name!(input)`.
+    pub fn function(name: &'a str, input: &'a TokenStream) -> Invocation<'a> {
+        Invocation {
+            kind: MacroKind::Function,
+            name,
+            input,
+            args: None,
+        }
+    }
+}
+
+/// The result of a successful expansion.
+#[derive(Clone, Debug)]
+pub struct Expansion {
+    /// The tokens to substitute for the invocation (for a derive: to add
+    /// after the item), with spans that point into the input where the macro
+    /// kept them.
+    pub tokens: TokenStream,
+    /// What the macro reported: diagnostics it emitted, then the
+    /// `compile_error!`s in `tokens`.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Expansion {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+}
+
+/// Which component and macro an error is about.
+pub(crate) struct Site<'a> {
+    pub(crate) component: &'a str,
+    pub(crate) name: &'a str,
+}
+
+/// Runs `invocation` in `instance`, whose store is fresh or reset.
+pub(crate) fn run(
+    store: &mut Store<ExpansionState>,
+    instance: &ProcMacro,
+    site: &Site<'_>,
+    limits: &Limits,
+    invocation: &Invocation<'_>,
+) -> Result<Expansion> {
+    let state = store.data_mut();
+    let input = flatten(invocation.input, &mut state.spans);
+    let args = invocation.args.map(|args| flatten(args, &mut state.spans));
+    let result = instance.procbox_proc_macro_macros().call_expand(
+        &mut *store,
+        invocation.name,
+        &input,
+        args.as_ref(),
+    );
+    let expansion = match result {
+        Ok(expansion) => expansion,
+        Err(e) => return Err(classify(e, store.data(), site, limits)),
+    };
+    let state = store.data();
+    let tokens = unflatten(&expansion.tokens, &state.spans, limits).map_err(|e| match e {
+        OutputError::TooLarge(what, limit) => Error::OutputTooLarge {
+            component: site.component.to_owned(),
+            name: site.name.to_owned(),
+            what,
+            limit,
+        },
+        OutputError::Invalid(reason) => invalid_output(site, reason),
+    })?;
+    let mut diagnostics = Vec::with_capacity(expansion.diagnostics.len());
+    for d in expansion.diagnostics {
+        let spans = d
+            .spans
+            .iter()
+            .map(|&h| state.spans.span(h))
+            .collect::<Result<Vec<_>, InvalidSpan>>()
+            .map_err(|e| invalid_output(site, format!("a diagnostic uses {e}")))?;
+        diagnostics.push(Diagnostic {
+            level: match d.level {
+                wire::Level::Error => Level::Error,
+                wire::Level::Warning => Level::Warning,
+                wire::Level::Note => Level::Note,
+                wire::Level::Help => Level::Help,
+            },
+            message: d.message,
+            spans,
+            origin: Origin::Emitted,
+        });
+    }
+    compile_errors(&tokens, &mut diagnostics);
+    Ok(Expansion { tokens, diagnostics })
+}
+
+fn invalid_output(site: &Site<'_>, reason: String) -> Error {
+    Error::InvalidOutput {
+        component: site.component.to_owned(),
+        name: site.name.to_owned(),
+        reason,
+    }
+}
+
+/// Turns a failed call into the error that says what happened.
+pub(crate) fn classify(error: wasmtime::Error, state: &ExpansionState, site: &Site<'_>, limits: &Limits) -> Error {
+    let component = site.component.to_owned();
+    let name = site.name.to_owned();
+    // Running out of memory aborts without a panic message, and a panic that
+    // follows a refused allocation is a consequence of it: the limit first.
+    if state.limiter.exceeded {
+        return Error::MemoryLimit {
+            component,
+            name,
+            limit: limits.memory,
+        };
+    }
+    if let Some(panic) = &state.panic {
+        return Error::GuestPanic {
+            component,
+            name,
+            message: panic.message.clone(),
+            location: panic.location.clone(),
+        };
+    }
+    if let Some(denied) = error.downcast_ref::<Denied>() {
+        return Error::Denied {
+            component,
+            name,
+            interface: denied.interface.clone(),
+            function: denied.function.clone(),
+        };
+    }
+    if let Some(span) = error.downcast_ref::<InvalidSpan>() {
+        return invalid_output(site, format!("it queried {span}"));
+    }
+    if error.downcast_ref::<TooManySpans>().is_some() {
+        return invalid_output(site, chain(&error));
+    }
+    if let Some(Trap::Interrupt) = error.downcast_ref::<Trap>() {
+        return Error::Timeout {
+            component,
+            name,
+            limit: limits.timeout,
+        };
+    }
+    Error::Trap {
+        component,
+        name,
+        message: chain(&error),
+    }
+}

@@ -1,0 +1,64 @@
+//! Run Rust procedural macros compiled to WebAssembly components, in a
+//! sandbox.
+//!
+//! A procbox macro is a component of the `procbox:proc-macro@0.1.0` world,
+//! built with the `procbox` guest SDK for `wasm32-wasip2`. This crate loads
+//! such components into a [`Host`] (one wasmtime engine and linker) and
+//! expands their macros on `proc_macro2` token streams:
+//!
+//! - Inside a real proc macro, spans are the compiler's; outside one
+//!   (`proc-macro2`'s `span-locations`), they carry file positions. Either
+//!   way, spans in the output point at the user's code.
+//! - Each expansion runs in a fresh instance under [`Limits`] (time, memory,
+//!   output size); exceeding one, a trap, a panic or invalid output is an
+//!   [`Error`] naming the component and the macro, never a host crash.
+//! - Nothing outside the procbox world is granted: a WASI import is linked to
+//!   a function that fails with [`Error::Denied`].
+//! - Compiled components are cached by content hash ([`CacheOutcome`]).
+//!
+//! ```no_run
+//! use procbox_host::{Host, Limits};
+//! use std::time::Duration;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut limits = Limits::default();
+//! limits.timeout = Duration::from_secs(2);
+//! let host = Host::builder().limits(limits).build()?;
+//! let component = host.load_file("json_derive.wasm")?;
+//! for info in component.macros() {
+//!     println!("{info}");
+//! }
+//! let item: proc_macro2::TokenStream = "struct Unit;".parse()?;
+//! let expansion = component.expand_derive("ToJson", &item)?;
+//! println!("{}", expansion.tokens);
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+mod bindings;
+mod cache;
+mod component;
+mod deny;
+mod diagnostics;
+mod error;
+mod host;
+mod instance;
+mod invoke;
+mod limits;
+mod macros;
+mod panics;
+mod spans;
+mod state;
+mod tokens;
+
+pub use cache::CacheOutcome;
+pub use component::MacroComponent;
+pub use diagnostics::{Diagnostic, Level, Origin};
+pub use error::{Error, Result};
+pub use host::{Host, HostBuilder, default_cache_dir};
+pub use instance::MacroInstance;
+pub use invoke::{Expansion, Invocation};
+pub use limits::Limits;
+pub use macros::{MacroInfo, MacroKind};

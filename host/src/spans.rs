@@ -1,0 +1,159 @@
+//! The span table of one expansion, and the `spans` import that answers the
+//! guest's span queries from it.
+//!
+//! The guest only ever sees `u32` handles. The table holds the real
+//! `proc_macro2::Span`s (compiler spans inside rustc, fallback spans with
+//! locations outside it), so everything the guest returns maps back to the
+//! user's code.
+
+use proc_macro2::Span;
+
+use crate::bindings::procbox::proc_macro::spans::Host as SpansImport;
+use crate::state::ExpansionState;
+
+/// The most spans a guest may create with queries (`start`, `join`, ...) in
+/// one expansion, on top of those of its input: enough for any real macro,
+/// and it keeps a hostile one from growing the host's memory.
+const MAX_DERIVED_SPANS: usize = 1 << 20;
+
+/// What a handle stands for. `proc_macro2` cannot make an empty span at the
+/// start or end of another, so those are kept as the span plus which end.
+#[derive(Clone, Copy)]
+enum Entry {
+    Whole(Span),
+    Start(Span),
+    End(Span),
+}
+
+impl Entry {
+    /// The closest `proc_macro2` span (the whole span for a start or end).
+    fn span(self) -> Span {
+        match self {
+            Entry::Whole(s) | Entry::Start(s) | Entry::End(s) => s,
+        }
+    }
+}
+
+/// Handle → span, for one expansion. Handles 0 and 1 are the call site and the
+/// mixed site, as the WIT world promises.
+pub(crate) struct SpanTable {
+    entries: Vec<Entry>,
+    /// Spans from the input; the rest were derived by queries.
+    input_len: usize,
+}
+
+/// A handle that is not in the table: forged, or kept from another expansion.
+#[derive(Debug, thiserror::Error)]
+#[error("span handle {0} does not exist in this expansion (forged, or kept from another expansion)")]
+pub(crate) struct InvalidSpan(pub(crate) u32);
+
+/// The guest created more spans than [`MAX_DERIVED_SPANS`].
+#[derive(Debug, thiserror::Error)]
+#[error("the macro created more than {MAX_DERIVED_SPANS} spans with span queries")]
+pub(crate) struct TooManySpans;
+
+impl SpanTable {
+    pub(crate) fn new() -> SpanTable {
+        SpanTable {
+            entries: vec![Entry::Whole(Span::call_site()), Entry::Whole(Span::mixed_site())],
+            input_len: 2,
+        }
+    }
+
+    /// Adds a span of the input; returns its handle.
+    pub(crate) fn push_input(&mut self, span: Span) -> u32 {
+        self.entries.push(Entry::Whole(span));
+        self.input_len = self.entries.len();
+        (self.entries.len() - 1) as u32
+    }
+
+    fn push_derived(&mut self, entry: Entry) -> wasmtime::Result<u32> {
+        if self.entries.len() - self.input_len >= MAX_DERIVED_SPANS {
+            return Err(wasmtime::Error::new(TooManySpans));
+        }
+        self.entries.push(entry);
+        Ok((self.entries.len() - 1) as u32)
+    }
+
+    fn entry(&self, handle: u32) -> Result<Entry, InvalidSpan> {
+        self.entries
+            .get(handle as usize)
+            .copied()
+            .ok_or(InvalidSpan(handle))
+    }
+
+    /// The span for `handle`, for tokens and diagnostics the guest returns.
+    pub(crate) fn span(&self, handle: u32) -> Result<Span, InvalidSpan> {
+        self.entry(handle).map(Entry::span)
+    }
+
+    fn query(&self, handle: u32) -> wasmtime::Result<Entry> {
+        self.entry(handle).map_err(wasmtime::Error::new)
+    }
+
+    fn line_column(&self, handle: u32) -> wasmtime::Result<proc_macro2::LineColumn> {
+        Ok(match self.query(handle)? {
+            Entry::Whole(s) | Entry::Start(s) => s.start(),
+            Entry::End(s) => s.end(),
+        })
+    }
+}
+
+/// The `types` interface has no functions; the linker still wants it implemented.
+impl crate::bindings::procbox::proc_macro::types::Host for ExpansionState {}
+
+impl SpansImport for ExpansionState {
+    fn source_text(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
+        Ok(match self.spans.query(s)? {
+            Entry::Whole(span) => span.source_text(),
+            // An empty span has empty text, if it is in a file at all.
+            Entry::Start(span) | Entry::End(span) => span.source_text().map(|_| String::new()),
+        })
+    }
+
+    fn start(&mut self, s: u32) -> wasmtime::Result<u32> {
+        let span = self.spans.query(s)?.span();
+        self.spans.push_derived(Entry::Start(span))
+    }
+
+    fn end(&mut self, s: u32) -> wasmtime::Result<u32> {
+        let span = self.spans.query(s)?.span();
+        self.spans.push_derived(Entry::End(span))
+    }
+
+    fn line(&mut self, s: u32) -> wasmtime::Result<u32> {
+        Ok(self.spans.line_column(s)?.line as u32)
+    }
+
+    fn column(&mut self, s: u32) -> wasmtime::Result<u32> {
+        // proc_macro2 counts columns from 0, proc_macro from 1.
+        Ok(self.spans.line_column(s)?.column as u32 + 1)
+    }
+
+    fn file(&mut self, s: u32) -> wasmtime::Result<String> {
+        Ok(self.spans.query(s)?.span().file())
+    }
+
+    fn local_file(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
+        let file = self.spans.query(s)?.span().local_file();
+        Ok(file.map(|path| path.to_string_lossy().into_owned()))
+    }
+
+    fn join(&mut self, a: u32, b: u32) -> wasmtime::Result<Option<u32>> {
+        let (a, b) = (self.spans.query(a)?.span(), self.spans.query(b)?.span());
+        match a.join(b) {
+            Some(joined) => self.spans.push_derived(Entry::Whole(joined)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn resolved_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
+        let (s, other) = (self.spans.query(s)?.span(), self.spans.query(other)?.span());
+        self.spans.push_derived(Entry::Whole(s.resolved_at(other)))
+    }
+
+    fn located_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
+        let (s, other) = (self.spans.query(s)?.span(), self.spans.query(other)?.span());
+        self.spans.push_derived(Entry::Whole(s.located_at(other)))
+    }
+}

@@ -1,0 +1,86 @@
+//! Macros that misbehave, for the host's tests. Each is function-like and
+//! named for what it does.
+
+use procbox::{Diagnostic, Ident, Level, Literal, Span, TokenStream, TokenTree};
+use quote::quote;
+
+/// Panics with a message naming the input.
+#[procbox::proc_macro]
+pub fn panics(input: TokenStream) -> TokenStream {
+    panic!("misbehave was given `{input}`");
+}
+
+/// Prints to stdout, which is not granted.
+#[procbox::proc_macro]
+pub fn prints(_input: TokenStream) -> TokenStream {
+    println!("hello from the sandbox");
+    TokenStream::new()
+}
+
+/// Reads an environment variable, which is not granted.
+#[procbox::proc_macro]
+pub fn reads_env(_input: TokenStream) -> TokenStream {
+    let home = std::env::var("HOME").unwrap_or_default();
+    TokenTree::Literal(Literal::string(&home)).into()
+}
+
+/// Never returns.
+#[procbox::proc_macro]
+pub fn loops(_input: TokenStream) -> TokenStream {
+    let mut n: u64 = 0;
+    loop {
+        n = std::hint::black_box(n.wrapping_add(1));
+    }
+}
+
+/// Allocates until it cannot.
+#[procbox::proc_macro]
+pub fn allocates(_input: TokenStream) -> TokenStream {
+    let mut blocks: Vec<Vec<u8>> = Vec::new();
+    loop {
+        blocks.push(vec![1; 1 << 20]);
+        std::hint::black_box(&blocks);
+    }
+}
+
+/// Returns its input unchanged.
+#[procbox::proc_macro]
+pub fn identity(input: TokenStream) -> TokenStream {
+    input
+}
+
+/// Returns one identifier per input token, named after its line and column,
+/// and the file of the first token: a probe of the span queries.
+#[procbox::proc_macro]
+pub fn span_probe(input: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    for tree in input.clone() {
+        let span = tree.span();
+        let start = span.start();
+        let end = span.end();
+        let text = span.source_text().unwrap_or_default();
+        let name = format!("l{}c{}_l{}c{}_{}", span.line(), span.column(), end.line(), end.column(), text.len());
+        let _ = start;
+        out.push(TokenTree::Ident(Ident::new(&name, span)));
+    }
+    if let Some(first) = input.into_iter().next() {
+        out.push(TokenTree::Literal(Literal::string(&first.span().file())));
+        let joined = first.span().join(first.span()).is_some();
+        out.push(TokenTree::Ident(Ident::new(if joined { "joined" } else { "not_joined" }, Span::call_site())));
+    }
+    out.into_iter().collect()
+}
+
+/// Emits a warning at the first token and returns nothing.
+#[procbox::proc_macro]
+pub fn warns(input: TokenStream) -> TokenStream {
+    let span = input.into_iter().next().map_or_else(Span::call_site, |t| t.span());
+    Diagnostic::spanned(span, Level::Warning, "this is a warning").emit();
+    TokenStream::new()
+}
+
+/// Expands to a `syn`-free compile error at the call site, built with quote.
+#[procbox::proc_macro]
+pub fn quoted(_input: TokenStream) -> TokenStream {
+    quote!(const QUOTED: u8 = 1;).into()
+}

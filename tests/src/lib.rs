@@ -1,0 +1,74 @@
+//! Shared helpers of the end-to-end tests: building the guest components once
+//! per test run, and a host whose cache lives in the target directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use procbox_host::{Host, MacroComponent};
+
+/// The guest crates the tests build, all in one cargo invocation.
+const GUESTS: &[&str] = &["json-derive", "misbehave"];
+
+/// The workspace root.
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate is inside the workspace")
+}
+
+/// Where the guests are built: a target directory of their own, shared by all
+/// test processes (cargo's lock on it serializes concurrent builds, and a
+/// second build is a no-op).
+pub fn guest_target_dir() -> PathBuf {
+    workspace_root().join("target").join("guest")
+}
+
+/// Builds every guest for `wasm32-wasip2` (once per process) and returns the
+/// directory holding the `.wasm` files.
+pub fn guests() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut command = Command::new(cargo);
+        command
+            .current_dir(workspace_root())
+            .args(["build", "--release", "--target", "wasm32-wasip2", "--target-dir"])
+            .arg(guest_target_dir())
+            // Flags meant for the host's build would break the wasm one.
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("CARGO_BUILD_TARGET");
+        for guest in GUESTS {
+            command.args(["-p", guest]);
+        }
+        let status = command.status().expect("cannot run cargo to build the guest components");
+        assert!(status.success(), "building the guest components failed (see cargo's output above)");
+        guest_target_dir().join("wasm32-wasip2").join("release")
+    })
+}
+
+/// The path of a built guest component, e.g. `wasm("json_derive")`.
+pub fn wasm(crate_name: &str) -> PathBuf {
+    guests().join(format!("{crate_name}.wasm"))
+}
+
+/// A host with the default limits and a cache in the target directory.
+pub fn host() -> Host {
+    Host::builder()
+        .cache_dir(workspace_root().join("target").join("procbox-test-cache"))
+        .build()
+        .expect("the host builds")
+}
+
+/// A loaded guest component, e.g. `component("misbehave")`.
+pub fn component(crate_name: &str) -> MacroComponent {
+    host()
+        .load_file(wasm(crate_name))
+        .unwrap_or_else(|e| panic!("loading {crate_name}: {e}"))
+}
+
+/// Tokens from source text (spans with locations in a fresh source file).
+pub fn tokens(src: &str) -> proc_macro2::TokenStream {
+    src.parse().unwrap_or_else(|e| panic!("bad test input {src:?}: {e}"))
+}
