@@ -229,7 +229,8 @@ fn lexes_as_one_literal(repr: &str) -> bool {
 /// Parses the placeholder text into its flat list of tokens (empty if it does
 /// not lex).
 fn parse_placeholders(text: &str) -> Vec<pm2::TokenTree> {
-    pm2::TokenStream::from_str(text).map_or_else(|_| Vec::new(), |stream| stream.into_iter().collect())
+    pm2::TokenStream::from_str(text)
+        .map_or_else(|_| Vec::new(), |stream| stream.into_iter().collect())
 }
 
 /// Where [`build`] gets each token's `proc_macro2` span.
@@ -320,7 +321,8 @@ fn build(stream: &TokenStream, spans: &mut impl SpanSource) -> pm2::TokenStream 
         out.push(match tree {
             TokenTree::Group(g) => {
                 let span = spans.group();
-                let mut group = pm2::Group::new(delimiter_to_pm2(g.delimiter), build(&g.stream, spans));
+                let mut group =
+                    pm2::Group::new(delimiter_to_pm2(g.delimiter), build(&g.stream, spans));
                 group.set_span(span);
                 pm2::TokenTree::Group(group)
             }

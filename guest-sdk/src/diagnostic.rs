@@ -73,7 +73,11 @@ impl Diagnostic {
     }
 
     /// A diagnostic pointing at `spans`.
-    pub fn spanned<S: MultiSpan, T: Into<String>>(spans: S, level: Level, message: T) -> Diagnostic {
+    pub fn spanned<S: MultiSpan, T: Into<String>>(
+        spans: S,
+        level: Level,
+        message: T,
+    ) -> Diagnostic {
         Diagnostic {
             level,
             message: message.into(),
@@ -84,7 +88,8 @@ impl Diagnostic {
 
     /// Adds a note at `spans`.
     pub fn span_note<S: MultiSpan, T: Into<String>>(mut self, spans: S, message: T) -> Diagnostic {
-        self.children.push(Diagnostic::spanned(spans, Level::Note, message));
+        self.children
+            .push(Diagnostic::spanned(spans, Level::Note, message));
         self
     }
 
@@ -95,7 +100,8 @@ impl Diagnostic {
 
     /// Adds a help message at `spans`.
     pub fn span_help<S: MultiSpan, T: Into<String>>(mut self, spans: S, message: T) -> Diagnostic {
-        self.children.push(Diagnostic::spanned(spans, Level::Help, message));
+        self.children
+            .push(Diagnostic::spanned(spans, Level::Help, message));
         self
     }
 

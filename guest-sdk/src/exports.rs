@@ -31,7 +31,11 @@ impl Guest for Component {
                     Entry::Attribute(_) => wire::MacroKind::Attribute,
                     Entry::Function(_) => wire::MacroKind::Function,
                 },
-                helper_attributes: def.helper_attributes.iter().map(|&h| h.to_owned()).collect(),
+                helper_attributes: def
+                    .helper_attributes
+                    .iter()
+                    .map(|&h| h.to_owned())
+                    .collect(),
             })
             .collect()
     }
@@ -50,13 +54,20 @@ impl Guest for Component {
                 match def.entry {
                     Entry::Derive(f) | Entry::Function(f) => f(input),
                     Entry::Attribute(f) => {
-                        let args = attribute_args.as_ref().map(codec::decode).unwrap_or_default();
+                        let args = attribute_args
+                            .as_ref()
+                            .map(codec::decode)
+                            .unwrap_or_default();
                         f(args, input)
                     }
                 }
             }
             None => {
-                Diagnostic::new(Level::Error, format!("this component has no macro named `{name}`")).emit();
+                Diagnostic::new(
+                    Level::Error,
+                    format!("this component has no macro named `{name}`"),
+                )
+                .emit();
                 TokenStream::new()
             }
         };

@@ -9,7 +9,7 @@
 //!
 //! Porting an existing macro is a rename:
 //!
-//! ```ignore
+//! ```
 //! // Cargo.toml: [lib] crate-type = ["cdylib"], and depend on `procbox`.
 //! use procbox::TokenStream;
 //! use quote::quote;
@@ -21,6 +21,7 @@
 //!     let name = &input.ident;
 //!     quote!(impl #name { pub fn hello() -> &'static str { stringify!(#name) } }).into()
 //! }
+//! # fn main() {}
 //! ```
 //!
 //! `syn`, `quote` and `proc-macro2` from crates.io work unchanged: a
@@ -44,6 +45,9 @@ mod span;
 mod stream;
 mod token_tree;
 mod wire;
+
+#[cfg(test)]
+mod tests;
 
 pub use diagnostic::{Diagnostic, Level, MultiSpan};
 pub use exports::is_available;

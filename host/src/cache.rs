@@ -51,6 +51,10 @@ impl ArtifactCache {
         ArtifactCache { dir }
     }
 
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The compiled component for `wasm` (whose SHA-256 is `wasm_hash`), from
     /// the cache or freshly compiled and stored.
     pub(crate) fn load_or_compile(
@@ -59,7 +63,9 @@ impl ArtifactCache {
         wasm: &[u8],
         wasm_hash: &str,
     ) -> wasmtime::Result<(Component, CacheOutcome)> {
-        let path = self.dir.join(format!("{wasm_hash}-{}.cwasm", engine_hash(engine)));
+        let path = self
+            .dir
+            .join(format!("{wasm_hash}-{}.cwasm", engine_hash(engine)));
         let rejected = match fs::read(&path) {
             Ok(file) => match load(engine, &file) {
                 Ok(component) => return Ok((component, CacheOutcome::Hit(path))),
@@ -107,7 +113,8 @@ fn load(engine: &Engine, file: &[u8]) -> Result<Component, String> {
     // SAFETY: the artifact is byte for byte what `store` wrote after this
     // engine's `precompile_component` (checked by the SHA-256 above), and
     // wasmtime checks its version and configuration against the engine.
-    unsafe { Component::deserialize(engine, artifact) }.map_err(|e| format!("wasmtime refused it: {e}"))
+    unsafe { Component::deserialize(engine, artifact) }
+        .map_err(|e| format!("wasmtime refused it: {e}"))
 }
 
 /// Writes a cache file atomically: a reader sees the old file or the whole
@@ -117,7 +124,9 @@ fn store(path: &Path, artifact: &[u8]) -> std::io::Result<()> {
     fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("artifact"),
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("artifact"),
         std::process::id()
     ));
     let mut file = fs::File::create(&tmp)?;
@@ -134,5 +143,8 @@ fn store(path: &Path, artifact: &[u8]) -> std::io::Result<()> {
 
 /// The SHA-256 of `bytes` as lowercase hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -40,14 +40,18 @@ impl MacroComponent {
             reason,
         };
         if Parser::is_core_wasm(bytes) {
-            return Err(bad("it is a core WebAssembly module, not a component; build the macro \
+            return Err(bad(
+                "it is a core WebAssembly module, not a component; build the macro \
                  crate with `cargo build --release --target wasm32-wasip2`"
-                .into()));
+                    .into(),
+            ));
         }
         if !Parser::is_component(bytes) {
-            return Err(bad("it is not a WebAssembly component (wrong magic number or version); \
+            return Err(bad(
+                "it is not a WebAssembly component (wrong magic number or version); \
                  build the macro crate with `cargo build --release --target wasm32-wasip2`"
-                .into()));
+                    .into(),
+            ));
         }
         let inner = &host.inner;
         let hash = sha256_hex(bytes);
@@ -156,7 +160,11 @@ impl MacroComponent {
     }
 
     /// Runs the function-like macro `name` on what is inside `name!(...)`.
-    pub fn expand_function(&self, name: &str, input: &proc_macro2::TokenStream) -> Result<Expansion> {
+    pub fn expand_function(
+        &self,
+        name: &str,
+        input: &proc_macro2::TokenStream,
+    ) -> Result<Expansion> {
         self.expand(&Invocation::function(name, input))
     }
 
@@ -201,7 +209,12 @@ impl MacroComponent {
         if known {
             return Ok(());
         }
-        let available = self.inner.macros.iter().map(MacroInfo::to_string).collect::<Vec<_>>();
+        let available = self
+            .inner
+            .macros
+            .iter()
+            .map(MacroInfo::to_string)
+            .collect::<Vec<_>>();
         Err(Error::UnknownMacro {
             component: self.inner.name.clone(),
             name: invocation.name.to_owned(),
@@ -224,7 +237,11 @@ pub(crate) fn new_store(host: &HostInner) -> Store<ExpansionState> {
 }
 
 /// Asks the component for its macros, and checks the answer.
-fn list_macros(host: &HostInner, component: &str, pre: &ProcMacroPre<ExpansionState>) -> Result<Vec<MacroInfo>> {
+fn list_macros(
+    host: &HostInner,
+    component: &str,
+    pre: &ProcMacroPre<ExpansionState>,
+) -> Result<Vec<MacroInfo>> {
     let site = Site {
         component,
         name: "<list-macros>",
@@ -232,7 +249,11 @@ fn list_macros(host: &HostInner, component: &str, pre: &ProcMacroPre<ExpansionSt
     let mut store = new_store(host);
     let listed = pre
         .instantiate(&mut store)
-        .and_then(|instance| instance.procbox_proc_macro_macros().call_list_macros(&mut store))
+        .and_then(|instance| {
+            instance
+                .procbox_proc_macro_macros()
+                .call_list_macros(&mut store)
+        })
         .map_err(|e| classify(e, store.data(), &site, &host.limits))?;
     let bad = |reason: String| Error::BadComponent {
         component: component.to_owned(),
@@ -241,10 +262,17 @@ fn list_macros(host: &HostInner, component: &str, pre: &ProcMacroPre<ExpansionSt
     let mut macros: Vec<MacroInfo> = Vec::with_capacity(listed.len());
     for info in listed {
         if !is_ident(&info.name) {
-            return Err(bad(format!("it declares a macro named `{}`, which is not an identifier", info.name.escape_debug())));
+            return Err(bad(format!(
+                "it declares a macro named `{}`, which is not an identifier",
+                info.name.escape_debug()
+            )));
         }
         if let Some(helper) = info.helper_attributes.iter().find(|h| !is_ident(h)) {
-            return Err(bad(format!("macro `{}` declares a helper attribute `{}`, which is not an identifier", info.name, helper.escape_debug())));
+            return Err(bad(format!(
+                "macro `{}` declares a helper attribute `{}`, which is not an identifier",
+                info.name,
+                helper.escape_debug()
+            )));
         }
         if macros.iter().any(|m| m.name == info.name) {
             return Err(bad(format!("it declares two macros named `{}`", info.name)));
@@ -265,5 +293,19 @@ fn list_macros(host: &HostInner, component: &str, pre: &ProcMacroPre<ExpansionSt
 
 /// An error and its causes, on one line.
 pub(crate) fn chain(error: &wasmtime::Error) -> String {
-    error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")
+    error
+        .chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+impl std::fmt::Debug for MacroComponent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MacroComponent")
+            .field("name", &self.inner.name)
+            .field("hash", &self.inner.hash)
+            .field("macros", &self.inner.macros)
+            .finish_non_exhaustive()
+    }
 }

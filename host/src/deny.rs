@@ -5,9 +5,9 @@
 //! clock stops with an error that names the interface it touched, instead of
 //! failing to instantiate for an import it may never call.
 
+use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, Linker, ResourceType};
-use wasmtime::Engine;
 
 use crate::state::ExpansionState;
 

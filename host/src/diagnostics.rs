@@ -56,8 +56,11 @@ pub(crate) fn compile_errors(tokens: &TokenStream, out: &mut Vec<Diagnostic>) {
         if let TokenTree::Group(group) = tree {
             compile_errors(&group.stream(), out);
         }
-        let [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(args)] =
-            trees.get(at..at + 3).unwrap_or_default()
+        let [
+            TokenTree::Ident(name),
+            TokenTree::Punct(bang),
+            TokenTree::Group(args),
+        ] = trees.get(at..at + 3).unwrap_or_default()
         else {
             continue;
         };
@@ -84,7 +87,9 @@ fn path_start(trees: &[TokenTree], at: usize) -> Option<Span> {
     let mut first = at;
     while first >= 2 {
         match (&trees[first - 2], &trees[first - 1]) {
-            (TokenTree::Punct(a), TokenTree::Punct(b)) if a.as_char() == ':' && b.as_char() == ':' => {
+            (TokenTree::Punct(a), TokenTree::Punct(b))
+                if a.as_char() == ':' && b.as_char() == ':' =>
+            {
                 first -= 2;
                 if first >= 1 && matches!(&trees[first - 1], TokenTree::Ident(_)) {
                     first -= 1;
@@ -96,4 +101,35 @@ fn path_start(trees: &[TokenTree], at: usize) -> Option<Span> {
         }
     }
     (first != at).then(|| trees[first].span())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        compile_errors(&src.parse().expect("lexes"), &mut out);
+        out.into_iter()
+            .map(|d| {
+                let at = d.span().start();
+                (d.message, at.line, at.column)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_compile_errors_at_any_depth() {
+        let src =
+            "::core::compile_error! { \"top\" }\nfn f() { compile_error!(\"nested \\\"q\\\"\"); }";
+        assert_eq!(
+            errors(src),
+            [("top".to_owned(), 1, 0), ("nested \"q\"".to_owned(), 2, 9)]
+        );
+    }
+
+    #[test]
+    fn ignores_lookalikes() {
+        assert!(errors("compile_error!(not_a_string) compile_error = 1; other!(\"x\")").is_empty());
+    }
 }

@@ -170,7 +170,8 @@ impl EpochTicker {
         let thread = std::thread::Builder::new()
             .name("procbox-epoch".into())
             .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Limits::TICK) {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Limits::TICK)
+                {
                     engine.increment_epoch();
                 }
             })?;
@@ -187,5 +188,22 @@ impl Drop for EpochTicker {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("limits", &self.inner.limits)
+            .field("cache", &self.inner.cache.as_ref().map(|c| c.dir()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for HostBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostBuilder")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
     }
 }

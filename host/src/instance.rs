@@ -24,11 +24,25 @@ impl MacroInstance {
         let limits = &component.inner.host.limits;
         self.store.data_mut().reset();
         self.store.set_epoch_deadline(limits.timeout_ticks());
-        run(&mut self.store, &self.instance, &component.site(invocation.name), limits, invocation)
+        run(
+            &mut self.store,
+            &self.instance,
+            &component.site(invocation.name),
+            limits,
+            invocation,
+        )
     }
 
     /// The component this is an instance of.
     pub fn component(&self) -> &MacroComponent {
         &self.component
+    }
+}
+
+impl std::fmt::Debug for MacroInstance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MacroInstance")
+            .field("component", &self.component)
+            .finish_non_exhaustive()
     }
 }

@@ -34,7 +34,11 @@ impl<'a> Invocation<'a> {
     }
 
     /// `#[name(args)]` on `item`.
-    pub fn attribute(name: &'a str, args: &'a TokenStream, item: &'a TokenStream) -> Invocation<'a> {
+    pub fn attribute(
+        name: &'a str,
+        args: &'a TokenStream,
+        item: &'a TokenStream,
+    ) -> Invocation<'a> {
         Invocation {
             kind: MacroKind::Attribute,
             name,
@@ -64,6 +68,23 @@ pub struct Expansion {
     /// What the macro reported: diagnostics it emitted, then the
     /// `compile_error!`s in `tokens`.
     pub diagnostics: Vec<Diagnostic>,
+    /// What crossed the boundary.
+    pub stats: ExpansionStats,
+}
+
+/// What crossed the sandbox boundary in one expansion.
+///
+/// Token streams cross in bulk (one call in, one result out, whatever their
+/// size); the only other calls are the macro's own span queries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExpansionStats {
+    /// Tokens sent to the macro (input and attribute arguments).
+    pub input_tokens: usize,
+    /// Tokens it returned.
+    pub output_tokens: usize,
+    /// Calls it made to the host's span queries.
+    pub span_queries: u64,
 }
 
 impl Expansion {
@@ -131,7 +152,16 @@ pub(crate) fn run(
         });
     }
     compile_errors(&tokens, &mut diagnostics);
-    Ok(Expansion { tokens, diagnostics })
+    let stats = ExpansionStats {
+        input_tokens: input.tokens.len() + args.as_ref().map_or(0, |a| a.tokens.len()),
+        output_tokens: expansion.tokens.tokens.len(),
+        span_queries: state.span_queries,
+    };
+    Ok(Expansion {
+        tokens,
+        diagnostics,
+        stats,
+    })
 }
 
 fn invalid_output(site: &Site<'_>, reason: String) -> Error {
@@ -143,7 +173,12 @@ fn invalid_output(site: &Site<'_>, reason: String) -> Error {
 }
 
 /// Turns a failed call into the error that says what happened.
-pub(crate) fn classify(error: wasmtime::Error, state: &ExpansionState, site: &Site<'_>, limits: &Limits) -> Error {
+pub(crate) fn classify(
+    error: wasmtime::Error,
+    state: &ExpansionState,
+    site: &Site<'_>,
+    limits: &Limits,
+) -> Error {
     let component = site.component.to_owned();
     let name = site.name.to_owned();
     // Running out of memory aborts without a panic message, and a panic that

@@ -59,6 +59,6 @@ pub use diagnostics::{Diagnostic, Level, Origin};
 pub use error::{Error, Result};
 pub use host::{Host, HostBuilder, default_cache_dir};
 pub use instance::MacroInstance;
-pub use invoke::{Expansion, Invocation};
+pub use invoke::{Expansion, ExpansionStats, Invocation};
 pub use limits::Limits;
 pub use macros::{MacroInfo, MacroKind};

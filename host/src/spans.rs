@@ -44,7 +44,9 @@ pub(crate) struct SpanTable {
 
 /// A handle that is not in the table: forged, or kept from another expansion.
 #[derive(Debug, thiserror::Error)]
-#[error("span handle {0} does not exist in this expansion (forged, or kept from another expansion)")]
+#[error(
+    "span handle {0} does not exist in this expansion (forged, or kept from another expansion)"
+)]
 pub(crate) struct InvalidSpan(pub(crate) u32);
 
 /// The guest created more spans than [`MAX_DERIVED_SPANS`].
@@ -55,7 +57,10 @@ pub(crate) struct TooManySpans;
 impl SpanTable {
     pub(crate) fn new() -> SpanTable {
         SpanTable {
-            entries: vec![Entry::Whole(Span::call_site()), Entry::Whole(Span::mixed_site())],
+            entries: vec![
+                Entry::Whole(Span::call_site()),
+                Entry::Whole(Span::mixed_site()),
+            ],
             input_len: 2,
         }
     }
@@ -102,9 +107,17 @@ impl SpanTable {
 /// The `types` interface has no functions; the linker still wants it implemented.
 impl crate::bindings::procbox::proc_macro::types::Host for ExpansionState {}
 
+impl ExpansionState {
+    /// Counts one span query, for [`ExpansionStats`](crate::ExpansionStats).
+    fn count(&mut self) -> &mut SpanTable {
+        self.span_queries += 1;
+        &mut self.spans
+    }
+}
+
 impl SpansImport for ExpansionState {
     fn source_text(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        Ok(match self.spans.query(s)? {
+        Ok(match self.count().query(s)? {
             Entry::Whole(span) => span.source_text(),
             // An empty span has empty text, if it is in a file at all.
             Entry::Start(span) | Entry::End(span) => span.source_text().map(|_| String::new()),
@@ -112,35 +125,35 @@ impl SpansImport for ExpansionState {
     }
 
     fn start(&mut self, s: u32) -> wasmtime::Result<u32> {
-        let span = self.spans.query(s)?.span();
+        let span = self.count().query(s)?.span();
         self.spans.push_derived(Entry::Start(span))
     }
 
     fn end(&mut self, s: u32) -> wasmtime::Result<u32> {
-        let span = self.spans.query(s)?.span();
+        let span = self.count().query(s)?.span();
         self.spans.push_derived(Entry::End(span))
     }
 
     fn line(&mut self, s: u32) -> wasmtime::Result<u32> {
-        Ok(self.spans.line_column(s)?.line as u32)
+        Ok(self.count().line_column(s)?.line as u32)
     }
 
     fn column(&mut self, s: u32) -> wasmtime::Result<u32> {
         // proc_macro2 counts columns from 0, proc_macro from 1.
-        Ok(self.spans.line_column(s)?.column as u32 + 1)
+        Ok(self.count().line_column(s)?.column as u32 + 1)
     }
 
     fn file(&mut self, s: u32) -> wasmtime::Result<String> {
-        Ok(self.spans.query(s)?.span().file())
+        Ok(self.count().query(s)?.span().file())
     }
 
     fn local_file(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        let file = self.spans.query(s)?.span().local_file();
+        let file = self.count().query(s)?.span().local_file();
         Ok(file.map(|path| path.to_string_lossy().into_owned()))
     }
 
     fn join(&mut self, a: u32, b: u32) -> wasmtime::Result<Option<u32>> {
-        let (a, b) = (self.spans.query(a)?.span(), self.spans.query(b)?.span());
+        let (a, b) = (self.count().query(a)?.span(), self.spans.query(b)?.span());
         match a.join(b) {
             Some(joined) => self.spans.push_derived(Entry::Whole(joined)).map(Some),
             None => Ok(None),
@@ -148,12 +161,18 @@ impl SpansImport for ExpansionState {
     }
 
     fn resolved_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        let (s, other) = (self.spans.query(s)?.span(), self.spans.query(other)?.span());
+        let (s, other) = (
+            self.count().query(s)?.span(),
+            self.spans.query(other)?.span(),
+        );
         self.spans.push_derived(Entry::Whole(s.resolved_at(other)))
     }
 
     fn located_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        let (s, other) = (self.spans.query(s)?.span(), self.spans.query(other)?.span());
+        let (s, other) = (
+            self.count().query(s)?.span(),
+            self.spans.query(other)?.span(),
+        );
         self.spans.push_derived(Entry::Whole(s.located_at(other)))
     }
 }

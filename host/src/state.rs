@@ -10,6 +10,8 @@ pub(crate) struct ExpansionState {
     pub(crate) spans: SpanTable,
     pub(crate) panic: Option<GuestPanic>,
     pub(crate) limiter: MemoryLimiter,
+    /// Calls the guest made to the `spans` import.
+    pub(crate) span_queries: u64,
 }
 
 impl ExpansionState {
@@ -21,6 +23,7 @@ impl ExpansionState {
                 max: memory_limit,
                 exceeded: false,
             },
+            span_queries: 0,
         }
     }
 
@@ -29,5 +32,6 @@ impl ExpansionState {
     pub(crate) fn reset(&mut self) {
         self.spans = SpanTable::new();
         self.panic = None;
+        self.span_queries = 0;
     }
 }

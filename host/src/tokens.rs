@@ -175,7 +175,10 @@ pub(crate) fn unflatten(
             }
             wire::Token::Punct(t) => {
                 if !PUNCT_CHARS.contains(&t.ch) {
-                    return Err(invalid(format!("`{}` is not a punctuation character", t.ch.escape_debug())));
+                    return Err(invalid(format!(
+                        "`{}` is not a punctuation character",
+                        t.ch.escape_debug()
+                    )));
                 }
                 let spacing = match t.spacing {
                     wire::Spacing::Alone => Spacing::Alone,
@@ -264,7 +267,10 @@ pub(crate) fn is_ident(name: &str) -> bool {
 /// Checks an identifier as rustc does, so `Ident::new` cannot panic on it.
 fn check_ident(name: &str, is_raw: bool) -> Result<(), OutputError> {
     if !is_ident(name) {
-        return Err(invalid(format!("`{}` is not a valid identifier", name.escape_debug())));
+        return Err(invalid(format!(
+            "`{}` is not a valid identifier",
+            name.escape_debug()
+        )));
     }
     if is_raw && matches!(name, "_" | "crate" | "self" | "Self" | "super") {
         return Err(invalid(format!("`r#{name}` cannot be a raw identifier")));
@@ -316,6 +322,216 @@ fn parse_literals(stream: &wire::TokenStream) -> Result<Vec<Literal>, OutputErro
 fn parse_literal(repr: &str) -> Result<Literal, OutputError> {
     match Literal::from_str(repr) {
         Ok(lit) if lit.to_string() == repr => Ok(lit),
-        _ => Err(invalid(format!("`{}` is not a valid literal", repr.escape_debug()))),
+        _ => Err(invalid(format!(
+            "`{}` is not a valid literal",
+            repr.escape_debug()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> Limits {
+        Limits::default()
+    }
+
+    /// A wire stream of `tokens` over `text`.
+    fn stream(text: &str, tokens: Vec<wire::Token>) -> wire::TokenStream {
+        wire::TokenStream {
+            text: text.to_owned(),
+            tokens,
+        }
+    }
+
+    fn ident(start: u32, len: u32, is_raw: bool) -> wire::Token {
+        wire::Token::Ident(wire::IdentToken {
+            text: wire::TextRange { start, len },
+            is_raw,
+            span: 0,
+        })
+    }
+
+    fn literal(start: u32, len: u32) -> wire::Token {
+        wire::Token::Literal(wire::LiteralToken {
+            text: wire::TextRange { start, len },
+            span: 0,
+        })
+    }
+
+    fn group(len: u32) -> wire::Token {
+        wire::Token::Group(wire::GroupToken {
+            delimiter: wire::Delimiter::Parenthesis,
+            span: 0,
+            span_open: 0,
+            span_close: 0,
+            len,
+        })
+    }
+
+    fn reason(result: Result<TokenStream, OutputError>) -> String {
+        match result {
+            Err(OutputError::Invalid(reason)) => reason,
+            other => panic!("expected invalid output, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn round_trip_keeps_tokens_and_spans() {
+        let src = "fn r#type<'a>(x: &'a [u8]) -> i32 { -1 + \"s\".len() as i32 } // c";
+        let input: TokenStream = src.parse().expect("lexes");
+        let mut spans = SpanTable::new();
+        let wire = flatten(&input, &mut spans);
+        let output = unflatten(&wire, &spans, &limits()).expect("valid");
+        assert_eq!(output.to_string(), input.to_string());
+        let starts = |s: &TokenStream| -> Vec<_> {
+            s.clone().into_iter().map(|t| t.span().start()).collect()
+        };
+        assert_eq!(starts(&output), starts(&input));
+    }
+
+    #[test]
+    fn malformed_identifiers_are_refused() {
+        let cases = [
+            ("a b", false),
+            ("", false),
+            ("1x", false),
+            ("self", true),
+            ("_", true),
+            ("a-b", false),
+        ];
+        for (name, is_raw) in cases {
+            let out = unflatten(
+                &stream(name, vec![ident(0, name.len() as u32, is_raw)]),
+                &SpanTable::new(),
+                &limits(),
+            );
+            let reason = reason(out);
+            assert!(reason.contains("identifier"), "{name:?}: {reason}");
+        }
+        let ok = unflatten(
+            &stream("fn", vec![ident(0, 2, false)]),
+            &SpanTable::new(),
+            &limits(),
+        );
+        assert!(ok.is_ok(), "keywords are identifiers");
+    }
+
+    #[test]
+    fn malformed_literals_are_refused() {
+        for bad in ["1 2", "\"open", "// comment", "x", "'ab'", "1.0.0", "- 1"] {
+            let out = unflatten(
+                &stream(bad, vec![literal(0, bad.len() as u32)]),
+                &SpanTable::new(),
+                &limits(),
+            );
+            assert!(reason(out).contains("not a valid literal"), "{bad:?}");
+        }
+        // Valid ones, negative numbers included, pass, whatever their order.
+        let text = "-1\"a\"2.5f32-3i8b'x'";
+        let tokens = vec![
+            literal(0, 2),
+            literal(2, 3),
+            literal(5, 6),
+            literal(11, 4),
+            literal(15, 4),
+        ];
+        let out = unflatten(&stream(text, tokens), &SpanTable::new(), &limits()).expect("valid");
+        assert_eq!(out.to_string(), "- 1 \"a\" 2.5f32 - 3i8 b'x'");
+    }
+
+    #[test]
+    fn bad_punct_text_and_spans_are_refused() {
+        let punct = wire::Token::Punct(wire::PunctToken {
+            ch: 'a',
+            spacing: wire::Spacing::Alone,
+            span: 0,
+        });
+        assert!(
+            reason(unflatten(
+                &stream("", vec![punct]),
+                &SpanTable::new(),
+                &limits()
+            ))
+            .contains("punctuation")
+        );
+
+        let outside = unflatten(
+            &stream("ab", vec![ident(1, 5, false)]),
+            &SpanTable::new(),
+            &limits(),
+        );
+        assert!(reason(outside).contains("outside the token text"));
+        let split = unflatten(
+            &stream("é", vec![ident(1, 1, false)]),
+            &SpanTable::new(),
+            &limits(),
+        );
+        assert!(reason(split).contains("splits a character"));
+        let overflow = unflatten(
+            &stream("a", vec![ident(u32::MAX, u32::MAX, false)]),
+            &SpanTable::new(),
+            &limits(),
+        );
+        assert!(reason(overflow).contains("outside the token text"));
+
+        let forged = wire::Token::Ident(wire::IdentToken {
+            text: wire::TextRange { start: 0, len: 1 },
+            is_raw: false,
+            span: 999,
+        });
+        let out = reason(unflatten(
+            &stream("a", vec![forged]),
+            &SpanTable::new(),
+            &limits(),
+        ));
+        assert!(out.contains("span handle 999"), "{out}");
+    }
+
+    #[test]
+    fn bad_group_lengths_and_depth_are_refused() {
+        let claims_too_much = stream("a", vec![group(5), ident(0, 1, false)]);
+        assert!(
+            reason(unflatten(&claims_too_much, &SpanTable::new(), &limits()))
+                .contains("more than its parent")
+        );
+        let escapes_parent = stream(
+            "a",
+            vec![group(1), group(2), ident(0, 1, false), ident(0, 1, false)],
+        );
+        assert!(
+            reason(unflatten(&escapes_parent, &SpanTable::new(), &limits()))
+                .contains("more than its parent")
+        );
+
+        let depth = limits().output_depth as u32 + 10;
+        let nested: Vec<_> = (0..depth).map(|i| group(depth - i - 1)).collect();
+        assert!(
+            reason(unflatten(&stream("", nested), &SpanTable::new(), &limits()))
+                .contains("nested deeper")
+        );
+
+        let fine: Vec<_> = (0..100u32).map(|i| group(99 - i)).collect();
+        let out = unflatten(&stream("", fine), &SpanTable::new(), &limits())
+            .expect("100 levels are fine");
+        assert_eq!(out.to_string().matches('(').count(), 100);
+    }
+
+    #[test]
+    fn output_over_the_limits_is_too_large() {
+        let mut small = limits();
+        small.output_tokens = 1;
+        let two = stream("ab", vec![ident(0, 1, false), ident(1, 1, false)]);
+        assert!(matches!(
+            unflatten(&two, &SpanTable::new(), &small),
+            Err(OutputError::TooLarge(_, 1))
+        ));
+        let mut small = limits();
+        small.output_text = 1;
+        assert!(matches!(
+            unflatten(&two, &SpanTable::new(), &small),
+            Err(OutputError::TooLarge(_, 1))
+        ));
     }
 }

@@ -33,7 +33,13 @@ pub fn guests() -> &'static Path {
         let mut command = Command::new(cargo);
         command
             .current_dir(workspace_root())
-            .args(["build", "--release", "--target", "wasm32-wasip2", "--target-dir"])
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-wasip2",
+                "--target-dir",
+            ])
             .arg(guest_target_dir())
             // Flags meant for the host's build would break the wasm one.
             .env_remove("RUSTFLAGS")
@@ -42,8 +48,13 @@ pub fn guests() -> &'static Path {
         for guest in GUESTS {
             command.args(["-p", guest]);
         }
-        let status = command.status().expect("cannot run cargo to build the guest components");
-        assert!(status.success(), "building the guest components failed (see cargo's output above)");
+        let status = command
+            .status()
+            .expect("cannot run cargo to build the guest components");
+        assert!(
+            status.success(),
+            "building the guest components failed (see cargo's output above)"
+        );
         guest_target_dir().join("wasm32-wasip2").join("release")
     })
 }
@@ -70,5 +81,6 @@ pub fn component(crate_name: &str) -> MacroComponent {
 
 /// Tokens from source text (spans with locations in a fresh source file).
 pub fn tokens(src: &str) -> proc_macro2::TokenStream {
-    src.parse().unwrap_or_else(|e| panic!("bad test input {src:?}: {e}"))
+    src.parse()
+        .unwrap_or_else(|e| panic!("bad test input {src:?}: {e}"))
 }

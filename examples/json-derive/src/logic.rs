@@ -20,7 +20,10 @@ pub fn to_json(input: &DeriveInput) -> syn::Result<TokenStream> {
             for variant in &data.variants {
                 let options = Options::parse(&variant.attrs)?;
                 if options.skip {
-                    return Err(syn::Error::new(options.skip_span, "a variant cannot be skipped"));
+                    return Err(syn::Error::new(
+                        options.skip_span,
+                        "a variant cannot be skipped",
+                    ));
                 }
                 let key = options.rename.unwrap_or_else(|| variant.ident.to_string());
                 let ident = &variant.ident;
@@ -77,7 +80,10 @@ fn fields_json(fields: &Fields) -> syn::Result<(TokenStream, TokenStream)> {
             continue;
         }
         if options.rename.is_some() && field.ident.is_none() {
-            return Err(syn::Error::new(options.rename_span, "only named fields can be renamed"));
+            return Err(syn::Error::new(
+                options.rename_span,
+                "only named fields can be renamed",
+            ));
         }
         bindings.push(quote!(#member: #binding));
         let separator = if kept == 0 { "" } else { "," };
@@ -92,8 +98,14 @@ fn fields_json(fields: &Fields) -> syn::Result<(TokenStream, TokenStream)> {
         kept += 1;
     }
     Ok(match fields {
-        Fields::Named(_) => (quote!({ #(#bindings,)* }), quote!(out.push('{'); #(#writes)* out.push('}');)),
-        Fields::Unnamed(_) => (quote!({ #(#bindings,)* }), quote!(out.push('['); #(#writes)* out.push(']');)),
+        Fields::Named(_) => (
+            quote!({ #(#bindings,)* }),
+            quote!(out.push('{'); #(#writes)* out.push('}');),
+        ),
+        Fields::Unnamed(_) => (
+            quote!({ #(#bindings,)* }),
+            quote!(out.push('['); #(#writes)* out.push(']');),
+        ),
         Fields::Unit => (quote!(), quote!(out.push_str("null");)),
     })
 }
@@ -133,9 +145,12 @@ impl Options {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
                     let value = meta.value()?;
-                    let lit: LitStr = value
-                        .parse()
-                        .map_err(|e| syn::Error::new(e.span(), "`rename` expects a string literal, e.g. rename = \"name\""))?;
+                    let lit: LitStr = value.parse().map_err(|e| {
+                        syn::Error::new(
+                            e.span(),
+                            "`rename` expects a string literal, e.g. rename = \"name\"",
+                        )
+                    })?;
                     options.rename = Some(lit.value());
                     options.rename_span = lit.span();
                     Ok(())
@@ -179,17 +194,27 @@ pub fn field_names(args: TokenStream, item: TokenStream) -> syn::Result<TokenStr
         if flag == "uppercase" {
             uppercase = true;
         } else {
-            return Err(syn::Error::new(flag.span(), "unknown option; expected `uppercase`"));
+            return Err(syn::Error::new(
+                flag.span(),
+                "unknown option; expected `uppercase`",
+            ));
         }
     }
     let item: syn::ItemStruct = syn::parse2(item)?;
     let Fields::Named(fields) = &item.fields else {
-        return Err(syn::Error::new(item.ident.span(), "#[field_names] needs a struct with named fields"));
+        return Err(syn::Error::new(
+            item.ident.span(),
+            "#[field_names] needs a struct with named fields",
+        ));
     };
-    let names = fields.named.iter().filter_map(|f| f.ident.as_ref()).map(|ident| {
-        let name = unraw(ident);
-        if uppercase { name.to_uppercase() } else { name }
-    });
+    let names = fields
+        .named
+        .iter()
+        .filter_map(|f| f.ident.as_ref())
+        .map(|ident| {
+            let name = unraw(ident);
+            if uppercase { name.to_uppercase() } else { name }
+        });
     let name = &item.ident;
     let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
     Ok(quote! {
@@ -211,7 +236,10 @@ pub fn json_literal(input: TokenStream) -> syn::Result<TokenStream> {
     };
     json_value(first, &mut tokens, &mut out)?;
     if let Some(extra) = tokens.next() {
-        return Err(syn::Error::new(extra.span(), "unexpected token after the JSON value"));
+        return Err(syn::Error::new(
+            extra.span(),
+            "unexpected token after the JSON value",
+        ));
     }
     Ok(quote!(#out))
 }
@@ -226,7 +254,9 @@ fn json_value(token: TokenTree, rest: &mut Tokens, out: &mut String) -> syn::Res
         TokenTree::Punct(p) if p.as_char() == '-' => {
             out.push('-');
             match rest.next() {
-                Some(TokenTree::Literal(lit)) if is_number(&lit.to_string()) => out.push_str(&lit.to_string()),
+                Some(TokenTree::Literal(lit)) if is_number(&lit.to_string()) => {
+                    out.push_str(&lit.to_string())
+                }
                 _ => return Err(syn::Error::new(p.span(), "expected a number after `-`")),
             }
         }
@@ -295,5 +325,8 @@ fn comma(items: &mut Tokens) -> syn::Result<()> {
 }
 
 fn is_number(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_digit()) && text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+    text.starts_with(|c: char| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
 }

@@ -54,7 +54,11 @@ pub fn function_entry(args: TokenStream, item: TokenStream) -> TokenStream {
 fn unexpected_args(args: TokenStream, attribute: &str) -> Option<TokenStream> {
     let first = TokenStream2::from(args).into_iter().next()?;
     let message = format!("`#[procbox::{attribute}]` takes no arguments");
-    Some(syn::Error::new(first.span(), message).to_compile_error().into())
+    Some(
+        syn::Error::new(first.span(), message)
+            .to_compile_error()
+            .into(),
+    )
 }
 
 /// The function as written, plus its registration. The entry's type checks the
@@ -87,7 +91,10 @@ impl Parse for DeriveArgs {
         if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
             let keyword: Ident = input.parse()?;
             if keyword != "attributes" {
-                return Err(syn::Error::new(keyword.span(), "expected `attributes(...)`"));
+                return Err(syn::Error::new(
+                    keyword.span(),
+                    "expected `attributes(...)`",
+                ));
             }
             let content;
             syn::parenthesized!(content in input);

@@ -59,14 +59,24 @@ pub fn span_probe(input: TokenStream) -> TokenStream {
         let start = span.start();
         let end = span.end();
         let text = span.source_text().unwrap_or_default();
-        let name = format!("l{}c{}_l{}c{}_{}", span.line(), span.column(), end.line(), end.column(), text.len());
+        let name = format!(
+            "l{}c{}_l{}c{}_{}",
+            span.line(),
+            span.column(),
+            end.line(),
+            end.column(),
+            text.len()
+        );
         let _ = start;
         out.push(TokenTree::Ident(Ident::new(&name, span)));
     }
     if let Some(first) = input.into_iter().next() {
         out.push(TokenTree::Literal(Literal::string(&first.span().file())));
         let joined = first.span().join(first.span()).is_some();
-        out.push(TokenTree::Ident(Ident::new(if joined { "joined" } else { "not_joined" }, Span::call_site())));
+        out.push(TokenTree::Ident(Ident::new(
+            if joined { "joined" } else { "not_joined" },
+            Span::call_site(),
+        )));
     }
     out.into_iter().collect()
 }
@@ -74,7 +84,10 @@ pub fn span_probe(input: TokenStream) -> TokenStream {
 /// Emits a warning at the first token and returns nothing.
 #[procbox::proc_macro]
 pub fn warns(input: TokenStream) -> TokenStream {
-    let span = input.into_iter().next().map_or_else(Span::call_site, |t| t.span());
+    let span = input
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span());
     Diagnostic::spanned(span, Level::Warning, "this is a warning").emit();
     TokenStream::new()
 }
@@ -82,5 +95,8 @@ pub fn warns(input: TokenStream) -> TokenStream {
 /// Expands to a `syn`-free compile error at the call site, built with quote.
 #[procbox::proc_macro]
 pub fn quoted(_input: TokenStream) -> TokenStream {
-    quote!(const QUOTED: u8 = 1;).into()
+    quote!(
+        const QUOTED: u8 = 1;
+    )
+    .into()
 }

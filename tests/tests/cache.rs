@@ -1,0 +1,128 @@
+//! The precompiled-artifact cache: a second load does not compile, and a
+//! corrupt, truncated or foreign cache file is recompiled, never trusted.
+
+use std::path::PathBuf;
+
+use procbox_host::{CacheOutcome, Host};
+use procbox_tests::{tokens, wasm};
+
+fn load(cache: &std::path::Path) -> procbox_host::MacroComponent {
+    Host::builder()
+        .cache_dir(cache)
+        .build()
+        .expect("host builds")
+        .load_file(wasm("json_derive"))
+        .expect("loads")
+}
+
+fn expands(component: &procbox_host::MacroComponent) {
+    let out = component
+        .expand_derive("ToJson", &tokens("struct Unit;"))
+        .expect("expands");
+    assert!(out.tokens.to_string().contains("ToJson for Unit"));
+}
+
+fn compiled_path(outcome: &CacheOutcome) -> PathBuf {
+    match outcome {
+        CacheOutcome::Compiled {
+            path,
+            store_error: None,
+            ..
+        } => path.clone(),
+        other => panic!("expected a fresh compile that was stored, got {other:?}"),
+    }
+}
+
+#[test]
+fn second_load_comes_from_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = load(dir.path());
+    let path = compiled_path(first.cache_outcome());
+    assert!(path.starts_with(dir.path()));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("file name");
+    assert!(
+        name.starts_with(first.hash()),
+        "{name} is keyed by the component hash"
+    );
+    let second = load(dir.path());
+    assert!(
+        matches!(second.cache_outcome(), CacheOutcome::Hit(p) if *p == path),
+        "{:?}",
+        second.cache_outcome()
+    );
+    expands(&second);
+}
+
+/// Damages the cache file with `damage`, then checks the next load rejects
+/// it, recompiles, replaces it, and works.
+fn rejects(damage: impl FnOnce(&mut Vec<u8>), expected_reason: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = compiled_path(load(dir.path()).cache_outcome());
+    let mut bytes = std::fs::read(&path).expect("read cache file");
+    damage(&mut bytes);
+    std::fs::write(&path, &bytes).expect("write damaged file");
+
+    let reloaded = load(dir.path());
+    match reloaded.cache_outcome() {
+        CacheOutcome::Compiled {
+            rejected: Some(reason),
+            store_error: None,
+            ..
+        } => {
+            assert!(reason.contains(expected_reason), "{reason}");
+        }
+        other => panic!("expected a rejected cache file, got {other:?}"),
+    }
+    expands(&reloaded);
+    assert!(
+        matches!(load(dir.path()).cache_outcome(), CacheOutcome::Hit(_)),
+        "the file was replaced"
+    );
+}
+
+#[test]
+fn a_corrupt_cache_file_is_recompiled() {
+    rejects(
+        |bytes| {
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0xff;
+        },
+        "checksum",
+    );
+}
+
+#[test]
+fn a_truncated_cache_file_is_recompiled() {
+    rejects(|bytes| bytes.truncate(bytes.len() - 100), "checksum");
+}
+
+#[test]
+fn a_foreign_cache_file_is_recompiled() {
+    rejects(
+        |bytes| *bytes = b"this is not a procbox cache file at all".to_vec(),
+        "not a procbox cache file",
+    );
+}
+
+#[test]
+fn an_unwritable_cache_still_loads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blocker = dir.path().join("cache");
+    std::fs::write(&blocker, "a file where the cache directory should be").expect("write");
+    let component = load(&blocker);
+    assert!(
+        matches!(
+            component.cache_outcome(),
+            CacheOutcome::Compiled {
+                store_error: Some(_),
+                ..
+            }
+        ),
+        "{:?}",
+        component.cache_outcome()
+    );
+    expands(&component);
+}

@@ -1,0 +1,145 @@
+//! The example macros expand in the sandbox exactly as the same logic does
+//! natively, and deterministically.
+
+use json_derive::logic;
+use procbox_host::Origin;
+use procbox_tests::{component, host, tokens, wasm};
+
+/// Inputs covering every shape `#[derive(ToJson)]` supports.
+const DERIVE_INPUTS: &[&str] = &[
+    "struct Point { x: i32, y: i32 }",
+    "struct Renamed { #[json(rename = \"first name\")] first: String, #[json(skip)] cache: u8, r#type: bool }",
+    "struct Pair(u8, #[json(skip)] u16, String);",
+    "struct Newtype(Vec<u8>);",
+    "struct Unit;",
+    "enum Shape { Circle { r: f64 }, #[json(rename = \"sq\")] Square(f64), Empty }",
+    "enum Never {}",
+    "struct Wrapper<'a, T: Clone, const N: usize> where T: Default { items: &'a [T; N], #[json(rename = \"\\\"quoted\\\"\")] tag: char }",
+    "#[doc = \"documented\"] pub(crate) struct Documented { /// field doc\n pub value: Option<i64> }",
+];
+
+fn native_derive(src: &str) -> String {
+    let input = syn::parse_str::<syn::DeriveInput>(src).expect("test input parses");
+    logic::to_json(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .to_string()
+}
+
+#[test]
+fn derive_expands_as_natively() {
+    let json = component("json_derive");
+    for src in DERIVE_INPUTS {
+        let sandboxed = json.expand_derive("ToJson", &tokens(src)).expect("expands");
+        assert!(
+            sandboxed.diagnostics.is_empty(),
+            "{src}: {:?}",
+            sandboxed.diagnostics
+        );
+        assert_eq!(
+            sandboxed.tokens.to_string(),
+            native_derive(src),
+            "for {src}"
+        );
+    }
+}
+
+#[test]
+fn attribute_and_function_macros_expand_as_natively() {
+    let json = component("json_derive");
+    for (args, item) in [
+        ("", "struct S { a: u8, r#b: u8 }"),
+        ("uppercase", "pub struct T<X> { first: X, second: X }"),
+    ] {
+        let sandboxed = json
+            .expand_attribute("field_names", &tokens(args), &tokens(item))
+            .expect("expands");
+        let native = logic::field_names(tokens(args), tokens(item)).expect("native expands");
+        assert_eq!(sandboxed.tokens.to_string(), native.to_string());
+    }
+    for src in [
+        "{ \"name\": \"procbox\", \"tags\": [1, -2.5, true, null], \"nested\": { \"a\\nb\": [] } }",
+        "[1, 2, 3]",
+        "\"just a string\"",
+    ] {
+        let sandboxed = json
+            .expand_function("json_literal", &tokens(src))
+            .expect("expands");
+        let native = logic::json_literal(tokens(src)).expect("native expands");
+        assert_eq!(sandboxed.tokens.to_string(), native.to_string());
+    }
+}
+
+#[test]
+fn expansion_is_deterministic_across_runs_and_hosts() {
+    let src = DERIVE_INPUTS[5];
+    let first = component("json_derive")
+        .expand_derive("ToJson", &tokens(src))
+        .expect("expands");
+    let other_host = host().load_file(wasm("json_derive")).expect("loads");
+    for _ in 0..2 {
+        let again = other_host
+            .expand_derive("ToJson", &tokens(src))
+            .expect("expands");
+        assert_eq!(again.tokens.to_string(), first.tokens.to_string());
+    }
+}
+
+#[test]
+fn a_reused_instance_expands_like_fresh_ones() {
+    let json = component("json_derive");
+    let mut instance = json.instantiate().expect("instantiates");
+    for src in DERIVE_INPUTS {
+        let input = tokens(src);
+        let reused = instance
+            .expand(&procbox_host::Invocation::derive("ToJson", &input))
+            .expect("expands");
+        assert_eq!(reused.tokens.to_string(), native_derive(src));
+    }
+}
+
+#[test]
+fn tokens_cross_in_bulk_without_span_queries() {
+    // A derive that never asks about spans makes no host calls besides the
+    // expansion itself, whatever the size of its input.
+    let json = component("json_derive");
+    let small = json
+        .expand_derive("ToJson", &tokens("struct A { a: u8 }"))
+        .expect("expands");
+    let fields: Vec<String> = (0..50).map(|i| format!("f{i}: u8")).collect();
+    let large_src = format!("struct B {{ {} }}", fields.join(", "));
+    let large = json
+        .expand_derive("ToJson", &tokens(&large_src))
+        .expect("expands");
+    assert_eq!(small.stats.span_queries, 0);
+    assert_eq!(large.stats.span_queries, 0);
+    assert!(large.stats.input_tokens > 10 * small.stats.input_tokens);
+    assert_eq!(
+        large.stats.output_tokens,
+        tokens(&native_derive(&large_src))
+            .into_iter()
+            .map(count)
+            .sum::<usize>()
+    );
+}
+
+fn count(tree: proc_macro2::TokenTree) -> usize {
+    match tree {
+        proc_macro2::TokenTree::Group(g) => 1 + g.stream().into_iter().map(count).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+#[test]
+fn emitted_diagnostics_are_reported() {
+    let misbehave = component("misbehave");
+    let input = tokens("\n   first second");
+    let expansion = misbehave.expand_function("warns", &input).expect("expands");
+    assert_eq!(expansion.diagnostics.len(), 1);
+    let warning = &expansion.diagnostics[0];
+    assert_eq!(warning.level, procbox_host::Level::Warning);
+    assert_eq!(warning.message, "this is a warning");
+    assert_eq!(warning.origin, Origin::Emitted);
+    let at = warning.span().start();
+    assert_eq!((at.line, at.column), (2, 3));
+    assert!(!expansion.has_errors());
+}
