@@ -1,7 +1,8 @@
 //! Example procbox macros, written as ordinary proc macros with `syn` and `quote`.
 //!
 //! - `#[derive(ToJson)]`, with the helper attribute `#[json(rename = "..", skip)]`:
-//!   implements `::tojson::ToJson` for structs and enums (serde's JSON shapes).
+//!   implements `::tojson::ToJson` for structs and enums, in the JSON shapes
+//!   serde uses (externally tagged enums, newtypes as their content).
 //! - `#[field_names]` (attribute): adds `const FIELD_NAMES: &[&str]` to a struct.
 //! - `json_literal!({ "a": [1, true, null] })` (function-like): checks JSON
 //!   written as tokens and expands to its minified text as a string literal.

@@ -94,7 +94,8 @@ fn fields_json(fields: &Fields) -> syn::Result<(TokenStream, TokenStream)> {
             }
             None => separator.to_owned(),
         };
-        writes.push(quote!(out.push_str(#prefix); ::tojson::ToJson::write_json(#binding, out);));
+        let separator = (!prefix.is_empty()).then(|| quote!(out.push_str(#prefix);));
+        writes.push(quote!(#separator ::tojson::ToJson::write_json(#binding, out);));
         kept += 1;
     }
     Ok(match fields {
