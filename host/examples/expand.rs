@@ -204,15 +204,14 @@ impl VisitMut for Expander {
     }
 
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        if let syn::Expr::Macro(m) = expr {
-            if let Some(name) = self.has(&m.mac.path, MacroKind::Function) {
-                let tokens = m.mac.tokens.clone();
-                if let Some(out) = self.expand(self.component.expand_function(&name, &tokens)) {
-                    *expr =
-                        syn::parse2(out.clone()).unwrap_or_else(|_| syn::parse_quote!({ #out }));
-                }
-                return;
+        if let syn::Expr::Macro(m) = expr
+            && let Some(name) = self.has(&m.mac.path, MacroKind::Function)
+        {
+            let tokens = m.mac.tokens.clone();
+            if let Some(out) = self.expand(self.component.expand_function(&name, &tokens)) {
+                *expr = syn::parse2(out.clone()).unwrap_or_else(|_| syn::parse_quote!({ #out }));
             }
+            return;
         }
         syn::visit_mut::visit_expr_mut(self, expr);
     }
