@@ -10,9 +10,10 @@
 //!
 //! Converting back uses only `proc_macro2`'s public API: `Span::join` is `None`
 //! across source files, which tells whether a span is in one of our placeholder
-//! texts, and `Span::byte_range` says where. Spans from anything else (text the
-//! macro parsed itself, `Span::call_site()`) become the call site, as they would
-//! in `proc_macro`.
+//! texts, and `Span::start` says where. Each placeholder is on a line of its
+//! own, so `start` (a binary search over line starts) identifies it without
+//! scanning text. Spans from anything else (text the macro parsed itself,
+//! `Span::call_site()`) become the call site, as they would in `proc_macro`.
 
 use std::cell::RefCell;
 use std::str::FromStr;
@@ -27,12 +28,16 @@ thread_local! {
     static TEXTS: RefCell<Vec<PlaceholderText>> = const { RefCell::new(Vec::new()) };
 }
 
-/// One parsed placeholder text and what its byte ranges stand for.
+/// A position in a placeholder text: 1-based line, 0-based column in
+/// characters (`proc_macro2::LineColumn`).
+type Position = (usize, usize);
+
+/// One parsed placeholder text and what its ranges stand for.
 struct PlaceholderText {
     /// A span in the text: `anchor.join(s)` is `Some` exactly when `s` is too.
     anchor: pm2::Span,
     /// `(start, end, handle)` for each placeholder range, sorted by `(start, end)`.
-    ranges: Vec<(u32, u32, u32)>,
+    ranges: Vec<(Position, Position, u32)>,
 }
 
 /// Forgets every span of the previous expansion, so a reused instance starts
@@ -162,15 +167,26 @@ fn handle_of(span: pm2::Span, texts: &[PlaceholderText]) -> u32 {
     else {
         return CALL_SITE;
     };
-    let range = span.byte_range();
-    let (start, end) = (range.start as u32, range.end as u32);
+    let start = position(span.start());
     let ranges = &text.ranges;
-    if let Ok(i) = ranges.binary_search_by_key(&(start, end), |&(s, e, _)| (s, e)) {
-        return ranges[i].2;
+    let first = ranges.partition_point(|&(s, _, _)| s < start);
+    let same_start = ranges[first..].iter().take_while(|&&(s, _, _)| s == start);
+    match same_start.clone().count() {
+        // One placeholder starts here: it is this one.
+        1 if ranges[first].1 == position(span.end()) => return ranges[first].2,
+        // A group's whole span and its open delimiter start together.
+        2.. => {
+            let end = position(span.end());
+            if let Some(&(_, _, handle)) = same_start.clone().find(|&&(_, e, _)| e == end) {
+                return handle;
+            }
+        }
+        _ => {}
     }
     // A span proc_macro2 joined from several of ours: ask the host to join the
     // first and last (best effort, as `Span::join` is).
-    let first = ranges.iter().find(|&&(s, _, _)| s == start);
+    let end = position(span.end());
+    let first = ranges.get(first).filter(|&&(s, _, _)| s == start);
     let last = ranges.iter().rev().find(|&&(_, e, _)| e == end);
     match (first, last) {
         (Some(&(_, _, a)), Some(&(_, _, b))) => Span(a).join(Span(b)).map_or(a, |s| s.0),
@@ -179,12 +195,28 @@ fn handle_of(span: pm2::Span, texts: &[PlaceholderText]) -> u32 {
     }
 }
 
+fn position(at: pm2::LineColumn) -> Position {
+    (at.line, at.column)
+}
+
 /// The placeholder text for a stream and the handle of each of its ranges,
-/// laid out depth-first (the order [`build`] consumes them in).
-#[derive(Default)]
+/// laid out depth-first (the order [`build`] consumes them in), one
+/// placeholder per line.
 struct Layout {
     text: String,
-    ranges: Vec<(u32, u32, u32)>,
+    /// Where the next placeholder starts.
+    at: Position,
+    ranges: Vec<(Position, Position, u32)>,
+}
+
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout {
+            text: String::new(),
+            at: (1, 0),
+            ranges: Vec::new(),
+        }
+    }
 }
 
 impl Layout {
@@ -192,13 +224,14 @@ impl Layout {
         for tree in stream.trees.iter() {
             match tree {
                 TokenTree::Group(g) => {
-                    // `##`: the group is both bytes, each delimiter one byte,
+                    // `##`: the group is both characters, each delimiter one,
                     // which is how proc_macro2 derives `span_open`/`span_close`.
-                    let at = self.text.len() as u32;
-                    self.text.push_str("## ");
-                    self.ranges.push((at, at + 1, g.span_open.0));
-                    self.ranges.push((at, at + 2, g.span.0));
-                    self.ranges.push((at + 1, at + 2, g.span_close.0));
+                    let (line, _) = self.at;
+                    self.ranges.push(((line, 0), (line, 1), g.span_open.0));
+                    self.ranges.push(((line, 0), (line, 2), g.span.0));
+                    self.ranges.push(((line, 1), (line, 2), g.span_close.0));
+                    self.text.push_str("##\n");
+                    self.at = (line + 1, 0);
                     self.stream(&g.stream);
                 }
                 TokenTree::Ident(Ident { span, .. }) | TokenTree::Punct(Punct { span, .. }) => {
@@ -212,11 +245,20 @@ impl Layout {
         }
     }
 
+    /// Adds `text` (which may span lines: a string literal) and a newline.
     fn placeholder(&mut self, text: &str, span: Span) {
-        let at = self.text.len() as u32;
+        let start = self.at;
+        let end = match text.rfind('\n') {
+            Some(last) => (
+                start.0 + text.matches('\n').count(),
+                text[last + 1..].chars().count(),
+            ),
+            None => (start.0, start.1 + text.chars().count()),
+        };
+        self.ranges.push((start, end, span.0));
         self.text.push_str(text);
-        self.text.push(' ');
-        self.ranges.push((at, at + text.len() as u32, span.0));
+        self.text.push('\n');
+        self.at = (end.0 + 1, 0);
     }
 }
 

@@ -1,0 +1,98 @@
+//! `#[derive(ToJson)]` natively in-process vs in the sandbox (a reused
+//! instance, and a fresh instance per expansion), on a 1-field and a 10-field
+//! struct; the cost of a fresh instance alone; and loading a component from
+//! the precompiled cache vs compiling it.
+//!
+//! `cargo bench -p procbox-tests --bench expand`
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use json_derive::logic;
+use procbox_host::{Host, Invocation};
+use procbox_tests::{tokens, wasm};
+
+/// A generic struct with `fields` fields, all but the last renamed.
+fn input(fields: usize) -> proc_macro2::TokenStream {
+    let mut all: Vec<String> = (1..fields)
+        .map(|i| format!("#[json(rename = \"field{i}\")] pub f{i}: Option<Vec<u32>>"))
+        .collect();
+    all.push("pub extra: T".to_owned());
+    tokens(&format!(
+        "#[derive(ToJson)] pub struct Record<T> {{ {} }}",
+        all.join(", ")
+    ))
+}
+
+fn native(input: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    syn::parse2::<syn::DeriveInput>(input.clone())
+        .and_then(|ast| logic::to_json(&ast))
+        .expect("expands")
+}
+
+fn expansion(c: &mut Criterion) {
+    let host = Host::builder().no_cache().build().expect("host");
+    let component = host.load_file(wasm("json_derive")).expect("loads");
+    let mut instance = component.instantiate().expect("instantiates");
+    let mut group = c.benchmark_group("derive");
+    for fields in [1, 10] {
+        let input = input(fields);
+        // The three must agree before they are compared.
+        let expected = native(&input).to_string();
+        assert_eq!(
+            component
+                .expand_derive("ToJson", &input)
+                .expect("expands")
+                .tokens
+                .to_string(),
+            expected
+        );
+
+        group.bench_with_input(BenchmarkId::new("native", fields), &input, |b, input| {
+            b.iter(|| native(input))
+        });
+        group.bench_with_input(
+            BenchmarkId::new("sandbox-reused", fields),
+            &input,
+            |b, input| {
+                b.iter(|| {
+                    instance
+                        .expand(&Invocation::derive("ToJson", input))
+                        .expect("expands")
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("sandbox-fresh", fields),
+            &input,
+            |b, input| b.iter(|| component.expand_derive("ToJson", input).expect("expands")),
+        );
+    }
+    group.bench_function("instantiate-only", |b| {
+        b.iter(|| component.instantiate().expect("instantiates"))
+    });
+    group.finish();
+}
+
+fn loading(c: &mut Criterion) {
+    let bytes = std::fs::read(wasm("json_derive")).expect("reads");
+    let cache = tempfile::tempdir().expect("tempdir");
+    let cached = Host::builder()
+        .cache_dir(cache.path())
+        .build()
+        .expect("host");
+    cached
+        .load_bytes("json_derive", &bytes)
+        .expect("warms the cache");
+    let uncached = Host::builder().no_cache().build().expect("host");
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10);
+    group.bench_function("from-cache", |b| {
+        b.iter(|| cached.load_bytes("json_derive", &bytes).expect("loads"))
+    });
+    group.bench_function("compile", |b| {
+        b.iter(|| uncached.load_bytes("json_derive", &bytes).expect("loads"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, expansion, loading);
+criterion_main!(benches);
