@@ -62,3 +62,17 @@ pub use instance::MacroInstance;
 pub use invoke::{Expansion, ExpansionStats, Invocation};
 pub use limits::Limits;
 pub use macros::{MacroInfo, MacroKind};
+
+#[cfg(test)]
+mod tests {
+    /// What an embedding build tool shares between threads must be shareable.
+    #[test]
+    fn shared_types_are_send_and_sync() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<crate::Host>();
+        send_sync::<crate::MacroComponent>();
+        send_sync::<crate::Error>();
+        send_sync::<crate::Limits>();
+        send_sync::<crate::MacroInfo>();
+    }
+}

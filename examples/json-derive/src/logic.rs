@@ -73,7 +73,10 @@ fn fields_json(fields: &Fields) -> syn::Result<(TokenStream, TokenStream)> {
         let binding = format_ident!("field_{}", index);
         let member = match &field.ident {
             Some(ident) => quote!(#ident),
-            None => syn::Index::from(index).into_token_stream_(),
+            None => {
+                let index = syn::Index::from(index);
+                quote!(#index)
+            }
         };
         if options.skip {
             bindings.push(quote!(#member: _));
@@ -109,16 +112,6 @@ fn fields_json(fields: &Fields) -> syn::Result<(TokenStream, TokenStream)> {
         ),
         Fields::Unit => (quote!(), quote!(out.push_str("null");)),
     })
-}
-
-trait IndexTokens {
-    fn into_token_stream_(self) -> TokenStream;
-}
-
-impl IndexTokens for syn::Index {
-    fn into_token_stream_(self) -> TokenStream {
-        quote!(#self)
-    }
 }
 
 fn unraw(ident: &Ident) -> String {

@@ -6,6 +6,8 @@
 //! `#[procbox::proc_macro]`. Each keeps the function as written and registers
 //! it in the component's list of macros.
 
+#![warn(missing_docs)]
+
 use proc_macro::TokenStream;
 use proc_macro2::{Ident, TokenStream as TokenStream2};
 use quote::{quote, quote_spanned};
