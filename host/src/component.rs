@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
+use procbox_manifest::{self as manifest, Manifest};
 use wasmtime::Store;
-use wasmtime::wasmparser::Parser;
+use wasmtime::wasmparser::{Parser, Payload};
 
 use crate::bindings::{ProcMacroPre, wire};
 use crate::cache::{CacheOutcome, sha256_hex};
@@ -29,6 +30,7 @@ pub(crate) struct ComponentInner {
     hash: String,
     size: usize,
     imports: Vec<String>,
+    manifest: Option<Manifest>,
     macros: Vec<MacroInfo>,
     cache: CacheOutcome,
 }
@@ -62,11 +64,13 @@ impl MacroComponent {
         }
         .map_err(|e| bad(format!("wasmtime cannot compile it: {}", chain(&e))))?;
 
-        let imports = component
+        let imports: Vec<String> = component
             .component_type()
             .imports(&inner.engine)
             .map(|(name, _)| name.to_owned())
             .collect();
+        let manifest = read_manifest(bytes).map_err(&bad)?;
+        check_imports(&imports, manifest.as_ref()).map_err(&bad)?;
         let mut linker = inner.linker.clone();
         crate::deny::link_denied_imports(&mut linker, &component, &inner.engine).map_err(bad)?;
         let pre = linker.instantiate_pre(&component).map_err(|e| {
@@ -92,6 +96,7 @@ impl MacroComponent {
                 hash,
                 size: bytes.len(),
                 imports,
+                manifest,
                 macros,
                 cache,
             }),
@@ -123,6 +128,13 @@ impl MacroComponent {
     /// interfaces and any WASI interfaces), as `wasm-tools component wit` lists them.
     pub fn imports(&self) -> &[String] {
         &self.inner.imports
+    }
+
+    /// The capabilities the component declares (its `procbox-manifest`
+    /// section, written by `procbox-ld`); `None` if it has no manifest, which
+    /// means it declares nothing.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.inner.manifest.as_ref()
     }
 
     /// Whether the compiled code came from the cache.
@@ -289,6 +301,51 @@ fn list_macros(
     }
     macros.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(macros)
+}
+
+/// The component's manifest: its top-level `procbox-manifest` custom section.
+fn read_manifest(bytes: &[u8]) -> Result<Option<Manifest>, String> {
+    let mut depth = 0usize;
+    let mut found = None;
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.map_err(|e| format!("it is not valid WebAssembly: {e}"))? {
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::CustomSection(section)
+                if depth == 0 && section.name() == manifest::SECTION =>
+            {
+                if found.is_some() {
+                    return Err("it has two procbox-manifest sections".into());
+                }
+                found = Some(Manifest::decode(section.data())?);
+            }
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+/// Refuses a component importing more than the procbox world and what its
+/// manifest declares: it was tampered with, or not linked with `procbox-ld`.
+fn check_imports(imports: &[String], manifest: Option<&Manifest>) -> Result<(), String> {
+    let none = Manifest::none();
+    let declared = manifest.unwrap_or(&none);
+    let Some(extra) = imports
+        .iter()
+        .find(|i| !i.starts_with(crate::deny::WORLD_PREFIX) && !declared.allows(i))
+    else {
+        return Ok(());
+    };
+    Err(match manifest {
+        Some(_) => format!(
+            "it imports `{extra}`, which its manifest does not declare: it was changed after \
+             procbox-ld linked it; rebuild it from source"
+        ),
+        None => format!(
+            "it imports `{extra}` and has no procbox manifest: link the macro crate with procbox-ld \
+             (`[target.wasm32-wasip2] linker = \"procbox-ld\"`, see the README)"
+        ),
+    })
 }
 
 /// An error and its causes, on one line.

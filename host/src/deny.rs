@@ -1,9 +1,12 @@
-//! Imports outside the procbox world (the WASI interfaces Rust's std pulls in)
-//! are linked to functions that fail with [`Denied`].
+//! Imports outside the procbox world that are not granted are linked to
+//! functions that fail with [`Denied`].
 //!
-//! Nothing is granted here: a macro that prints, reads the environment or the
-//! clock stops with an error that names the interface it touched, instead of
-//! failing to instantiate for an import it may never call.
+//! A component linked by `procbox-ld` imports only the procbox world and its
+//! declared capabilities (the host refuses any other, see
+//! `component::check_imports`); so these are the declared capabilities the
+//! embedder did not grant. A macro calling one stops with an error naming the
+//! interface, instead of failing to instantiate for an import it may never
+//! call.
 
 use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;

@@ -101,6 +101,23 @@ pub enum Error {
         function: String,
     },
 
+    /// The macro called a WASI function of an interface it did not declare:
+    /// `procbox-ld` linked it to a function that traps.
+    #[error(
+        "macro `{name}` in {component} used `{interface}` (function `{function}`), which it did not declare; \
+         if it needs it, declare the capability in [package.metadata.procbox] of the macro's Cargo.toml"
+    )]
+    Undeclared {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// The interface, e.g. `wasi:cli/stdout@0.2.0`.
+        interface: String,
+        /// The function called.
+        function: String,
+    },
+
     /// The macro trapped (a bug in it, or it was compiled with `panic=abort`
     /// and the panic message was lost).
     #[error("macro `{name}` in {component} trapped: {message}")]

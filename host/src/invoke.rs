@@ -210,6 +210,14 @@ pub(crate) fn classify(
             function: denied.function.clone(),
         };
     }
+    if let Some((interface, function)) = undeclared_call(&error) {
+        return Error::Undeclared {
+            component,
+            name,
+            interface,
+            function,
+        };
+    }
     if let Some(span) = error.downcast_ref::<InvalidSpan>() {
         return invalid_output(site, format!("it queried {span}"));
     }
@@ -228,4 +236,16 @@ pub(crate) fn classify(
         name,
         message: chain(&error),
     }
+}
+
+/// The undeclared import a trap happened in: `procbox-ld` names the function
+/// standing in for it `procbox-undeclared:<interface>#<function>`.
+fn undeclared_call(error: &wasmtime::Error) -> Option<(String, String)> {
+    let backtrace = error.downcast_ref::<wasmtime::WasmBacktrace>()?;
+    let frame = backtrace.frames().first()?;
+    let stub = frame
+        .func_name()?
+        .strip_prefix(procbox_manifest::UNDECLARED_PREFIX)?;
+    let (interface, function) = stub.split_once('#')?;
+    Some((interface.to_owned(), function.to_owned()))
 }

@@ -62,6 +62,7 @@ pub use instance::MacroInstance;
 pub use invoke::{Expansion, ExpansionStats, Invocation};
 pub use limits::Limits;
 pub use macros::{MacroInfo, MacroKind};
+pub use procbox_manifest::{Capability, Manifest};
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use procbox_host::{Host, MacroComponent};
 
 /// The guest crates the tests build, all in one cargo invocation.
-const GUESTS: &[&str] = &["json-derive", "misbehave"];
+const GUESTS: &[&str] = &["json-derive", "misbehave", "seeded"];
 
 /// The workspace root.
 pub fn workspace_root() -> &'static Path {
@@ -24,31 +24,67 @@ pub fn guest_target_dir() -> PathBuf {
     workspace_root().join("target").join("guest")
 }
 
-/// Builds every guest for `wasm32-wasip2` (once per process) and returns the
-/// directory holding the `.wasm` files.
+/// `cargo` as the test runner's cargo, in the workspace, without the flags
+/// meant for the host's build (they would break the wasm one).
+fn cargo() -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workspace_root())
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET");
+    command
+}
+
+/// Builds `procbox-ld` (once per process, in a target directory of its own so
+/// it never waits on the test runner's) and returns its path.
+pub fn procbox_ld() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = workspace_root().join("target").join("guest-tools");
+        let status = cargo()
+            .args(["build", "--release", "-p", "procbox-ld", "--target-dir"])
+            .arg(&dir)
+            .status()
+            .expect("cannot run cargo to build procbox-ld");
+        assert!(
+            status.success(),
+            "building procbox-ld failed (see cargo's output above)"
+        );
+        dir.join("release")
+            .join(format!("procbox-ld{}", std::env::consts::EXE_SUFFIX))
+    })
+}
+
+/// A cargo command that builds guest crates for `wasm32-wasip2` with
+/// `procbox-ld` as the linker, into [`guest_target_dir`].
+pub fn guest_build(packages: &[&str]) -> Command {
+    let linker = procbox_ld().display().to_string();
+    let mut command = cargo();
+    command
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-wasip2",
+            "--target-dir",
+        ])
+        .arg(guest_target_dir())
+        .arg("--config")
+        .arg(format!("target.wasm32-wasip2.linker={linker:?}"));
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    command
+}
+
+/// Builds every guest (once per process) and returns the directory holding
+/// the `.wasm` files.
 pub fn guests() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut command = Command::new(cargo);
-        command
-            .current_dir(workspace_root())
-            .args([
-                "build",
-                "--release",
-                "--target",
-                "wasm32-wasip2",
-                "--target-dir",
-            ])
-            .arg(guest_target_dir())
-            // Flags meant for the host's build would break the wasm one.
-            .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .env_remove("CARGO_BUILD_TARGET");
-        for guest in GUESTS {
-            command.args(["-p", guest]);
-        }
-        let status = command
+        let status = guest_build(GUESTS)
             .status()
             .expect("cannot run cargo to build the guest components");
         assert!(

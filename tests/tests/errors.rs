@@ -124,24 +124,32 @@ fn a_guest_panic_reports_its_message_and_location() {
 }
 
 #[test]
-fn wasi_imports_are_denied_naming_the_interface() {
+fn undeclared_wasi_calls_trap_naming_the_interface() {
     let misbehave = component("misbehave");
     let err = misbehave
         .expand_function("prints", &tokens(""))
         .unwrap_err();
-    let Error::Denied {
-        interface, name, ..
+    let Error::Undeclared {
+        interface,
+        function,
+        name,
+        ..
     } = &err
     else {
-        panic!("expected Denied, got {err:?}");
+        panic!("expected Undeclared, got {err:?}");
     };
     assert_eq!(name, "prints");
     assert!(interface.starts_with("wasi:cli/stdout@0.2"), "{interface}");
+    assert_eq!(function, "get-stdout");
+    assert!(
+        err.to_string().contains("which it did not declare"),
+        "{err}"
+    );
     let err = misbehave
         .expand_function("reads_env", &tokens(""))
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Denied { interface, .. } if interface.starts_with("wasi:cli/environment@0.2")),
+        matches!(&err, Error::Undeclared { interface, .. } if interface.starts_with("wasi:cli/environment@0.2")),
         "{err:?}"
     );
     still_works(&misbehave);

@@ -1,0 +1,113 @@
+//! Components linked by procbox-ld import exactly the procbox world and their
+//! declared capabilities, carry their manifest, and the host rejects one whose
+//! imports and manifest disagree.
+
+use procbox_host::{Capability, Error, Host, Manifest};
+use procbox_tests::{component, guest_build, tokens, wasm};
+use wit_component::DecodedWasm;
+
+/// The interfaces a component imports, as `wasm-tools component wit` shows
+/// them, decoded with wit-component.
+fn imported_interfaces(crate_name: &str) -> Vec<String> {
+    let bytes = std::fs::read(wasm(crate_name)).expect("read component");
+    let DecodedWasm::Component(resolve, world) = wit_component::decode(&bytes).expect("decodes")
+    else {
+        panic!("{crate_name} is not a component");
+    };
+    let mut names: Vec<String> = resolve.worlds[world]
+        .imports
+        .keys()
+        .map(|key| resolve.name_world_key(key))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_macro_declaring_nothing_imports_only_the_procbox_world() {
+    let expected = [
+        "procbox:proc-macro/panics@0.1.0",
+        "procbox:proc-macro/spans@0.1.0",
+        "procbox:proc-macro/types@0.1.0",
+    ];
+    for guest in ["json_derive", "misbehave"] {
+        assert_eq!(imported_interfaces(guest), expected, "{guest}");
+        assert_eq!(
+            component(guest).manifest(),
+            Some(&Manifest::none()),
+            "{guest}"
+        );
+    }
+}
+
+#[test]
+fn a_declared_capability_is_the_only_wasi_import() {
+    let imports = imported_interfaces("seeded");
+    let wasi: Vec<&String> = imports.iter().filter(|i| i.starts_with("wasi:")).collect();
+    assert_eq!(wasi.len(), 1, "{imports:?}");
+    assert!(
+        wasi[0].starts_with("wasi:random/insecure-seed@0.2"),
+        "{imports:?}"
+    );
+    let seeded = component("seeded");
+    assert_eq!(
+        seeded.manifest().map(|m| m.capabilities.as_slice()),
+        Some(&[Capability::RandomSeed][..])
+    );
+}
+
+#[test]
+fn a_declared_capability_is_not_granted_by_default() {
+    // Grants are not implemented yet: a declared capability is linked to a
+    // function that fails, naming the interface.
+    let err = component("seeded")
+        .expand_function("hash_order", &tokens("a b c"))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Denied { interface, .. } if interface.starts_with("wasi:random/insecure-seed")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_component_whose_manifest_was_changed_is_rejected() {
+    let bytes = std::fs::read(wasm("seeded")).expect("read component");
+    // procbox-ld appends the manifest as the last section: cut it off and
+    // append one that declares nothing.
+    let original = procbox_ld::embed_manifest(
+        Vec::new(),
+        component("seeded").manifest().expect("manifest"),
+    );
+    assert!(bytes.ends_with(&original));
+    let stripped = bytes[..bytes.len() - original.len()].to_vec();
+    let host = Host::builder().no_cache().build().expect("host");
+
+    let tampered = procbox_ld::embed_manifest(stripped.clone(), &Manifest::none());
+    let err = host.load_bytes("tampered.wasm", &tampered).unwrap_err();
+    let Error::BadComponent { reason, .. } = &err else {
+        panic!("expected BadComponent, got {err:?}");
+    };
+    assert!(
+        reason.contains("wasi:random/insecure-seed")
+            && reason.contains("manifest does not declare"),
+        "{reason}"
+    );
+
+    let err = host.load_bytes("unlinked.wasm", &stripped).unwrap_err();
+    assert!(
+        matches!(&err, Error::BadComponent { reason, .. } if reason.contains("link the macro crate with procbox-ld")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn procbox_ld_refuses_an_unknown_capability() {
+    let output = guest_build(&["bad-manifest"]).output().expect("cargo runs");
+    assert!(!output.status.success(), "linking must fail");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown capability `network`; valid names: random-seed, fs-read, env"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("bad-manifest/Cargo.toml"), "{stderr}");
+}
