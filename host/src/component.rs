@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
-use procbox_manifest::{self as manifest, Manifest};
+use std::path::Path;
+
+use procbox_manifest::{self as manifest, Capability, Manifest};
 use wasmtime::Store;
+use wasmtime::component::Component;
 use wasmtime::wasmparser::{Parser, Payload};
 
 use crate::bindings::{ProcMacroPre, wire};
@@ -12,7 +15,7 @@ use crate::host::HostInner;
 use crate::invoke::{Invocation, Site, classify, run};
 use crate::state::ExpansionState;
 use crate::tokens::is_ident;
-use crate::{Error, Expansion, Host, MacroInfo, MacroInstance, MacroKind, Result};
+use crate::{Error, Expansion, Grants, Host, MacroInfo, MacroInstance, MacroKind, Result};
 
 /// A macro component, compiled and ready to expand. Cheap to clone.
 ///
@@ -23,10 +26,17 @@ pub struct MacroComponent {
     pub(crate) inner: Arc<ComponentInner>,
 }
 
+#[derive(Clone)]
 pub(crate) struct ComponentInner {
     pub(crate) host: Arc<HostInner>,
     pub(crate) name: String,
+    component: Component,
+    /// Linked for `grants`: the procbox world, the WASI interfaces of the
+    /// declared and granted capabilities, denial for the rest.
     pub(crate) pre: ProcMacroPre<ExpansionState>,
+    grants: Grants,
+    /// The manifest, or an empty one if the component has none.
+    declared: Manifest,
     hash: String,
     size: usize,
     imports: Vec<String>,
@@ -59,8 +69,7 @@ impl MacroComponent {
         let hash = sha256_hex(bytes);
         let (component, cache) = match &inner.cache {
             Some(cache) => cache.load_or_compile(&inner.engine, bytes, &hash),
-            None => wasmtime::component::Component::new(&inner.engine, bytes)
-                .map(|c| (c, CacheOutcome::Disabled)),
+            None => Component::new(&inner.engine, bytes).map(|c| (c, CacheOutcome::Disabled)),
         }
         .map_err(|e| bad(format!("wasmtime cannot compile it: {}", chain(&e))))?;
 
@@ -71,28 +80,18 @@ impl MacroComponent {
             .collect();
         let manifest = read_manifest(bytes).map_err(&bad)?;
         check_imports(&imports, manifest.as_ref()).map_err(&bad)?;
-        let mut linker = inner.linker.clone();
-        crate::deny::link_denied_imports(&mut linker, &component, &inner.engine).map_err(bad)?;
-        let pre = linker.instantiate_pre(&component).map_err(|e| {
-            bad(format!(
-                "it does not fit the procbox:proc-macro@0.1.0 world ({}); \
-                 rebuild it with a compatible version of the procbox SDK",
-                chain(&e)
-            ))
-        })?;
-        let pre = ProcMacroPre::new(pre).map_err(|e| {
-            bad(format!(
-                "it does not export procbox:proc-macro/macros@0.1.0 ({}); \
-                 rebuild it with a compatible version of the procbox SDK",
-                chain(&e)
-            ))
-        })?;
+        let declared = manifest.clone().unwrap_or_else(Manifest::none);
+        let grants = Grants::new();
+        let pre = link(inner, &component, &declared, &grants).map_err(bad)?;
         let macros = list_macros(inner, &name, &pre)?;
         Ok(MacroComponent {
             inner: Arc::new(ComponentInner {
                 host: Arc::clone(inner),
                 name,
+                component,
                 pre,
+                grants,
+                declared,
                 hash,
                 size: bytes.len(),
                 imports,
@@ -137,6 +136,35 @@ impl MacroComponent {
         self.inner.manifest.as_ref()
     }
 
+    /// The same component with `grants` applied: it links the WASI interfaces
+    /// of the capabilities it declares and `grants` grants, nothing else. The
+    /// linking is done here, once.
+    pub fn with_grants(&self, grants: &Grants) -> Result<MacroComponent> {
+        let grants = grants.resolved().map_err(|source| Error::Io {
+            path: grants.fs_read_dir().map(Path::to_owned).unwrap_or_default(),
+            source,
+        })?;
+        let inner = &self.inner;
+        let pre =
+            link(&inner.host, &inner.component, &inner.declared, &grants).map_err(|reason| {
+                Error::BadComponent {
+                    component: inner.name.clone(),
+                    reason,
+                }
+            })?;
+        let mut granted = ComponentInner::clone(inner);
+        granted.pre = pre;
+        granted.grants = grants;
+        Ok(MacroComponent {
+            inner: Arc::new(granted),
+        })
+    }
+
+    /// What this component was granted ([`with_grants`](Self::with_grants)).
+    pub fn grants(&self) -> &Grants {
+        &self.inner.grants
+    }
+
     /// Whether the compiled code came from the cache.
     pub fn cache_outcome(&self) -> &CacheOutcome {
         &self.inner.cache
@@ -147,7 +175,7 @@ impl MacroComponent {
         let site = self.site(invocation.name);
         self.check(invocation)?;
         let inner = &self.inner;
-        let mut store = new_store(&inner.host);
+        let mut store = self.new_store(invocation.name)?;
         let instance = match inner.pre.instantiate(&mut store) {
             Ok(instance) => instance,
             Err(e) => return Err(classify(e, store.data(), &site, &inner.host.limits)),
@@ -192,13 +220,13 @@ impl MacroComponent {
             component: &inner.name,
             name: "<instantiation>",
         };
-        let mut store = new_store(&inner.host);
-        store.set_epoch_deadline(inner.host.limits.timeout_ticks());
+        let mut store = self.new_store(site.name)?;
         match inner.pre.instantiate(&mut store) {
             Ok(instance) => Ok(MacroInstance {
                 component: self.clone(),
                 store,
                 instance,
+                _not_send: std::marker::PhantomData,
             }),
             Err(e) => Err(classify(e, store.data(), &site, &inner.host.limits)),
         }
@@ -209,6 +237,43 @@ impl MacroComponent {
             component: &self.inner.name,
             name,
         }
+    }
+
+    /// A store for one expansion (or one reused instance) of macro `name`,
+    /// with its limits and the WASI state of what is granted. A declared
+    /// capability that is not granted stops here, before the guest runs.
+    pub(crate) fn new_store(&self, name: &str) -> Result<Store<ExpansionState>> {
+        let inner = &self.inner;
+        let mut linked = false;
+        for &capability in &inner.declared.capabilities {
+            if !inner.grants.grants(capability) {
+                return Err(Error::NotGranted {
+                    component: inner.name.clone(),
+                    name: name.to_owned(),
+                    capability,
+                    how: match capability {
+                        Capability::RandomSeed => "Grants::random_seed()",
+                        Capability::FsRead => "Grants::fs_read(dir)",
+                        Capability::Env => "Grants::env(name, value)",
+                    },
+                });
+            }
+            linked = true;
+        }
+        let wasi = match linked {
+            true => Some(inner.grants.wasi_ctx(&inner.declared).map_err(|source| {
+                Error::Io {
+                    path: inner
+                        .grants
+                        .fs_read_dir()
+                        .map(Path::to_owned)
+                        .unwrap_or_default(),
+                    source,
+                }
+            })?),
+            false => None,
+        };
+        Ok(new_store(&inner.host, wasi))
     }
 
     /// Checks that the component has a macro of that name and kind.
@@ -240,9 +305,9 @@ impl MacroComponent {
     }
 }
 
-/// A store for one expansion (or one reused instance), with its limits set.
-pub(crate) fn new_store(host: &HostInner) -> Store<ExpansionState> {
-    let mut store = Store::new(&host.engine, ExpansionState::new(host.limits.memory));
+/// A store with the host's limits set.
+fn new_store(host: &HostInner, wasi: Option<wasmtime_wasi::WasiCtx>) -> Store<ExpansionState> {
+    let mut store = Store::new(&host.engine, ExpansionState::new(host.limits.memory, wasi));
     store.limiter(|state| &mut state.limiter);
     store.set_epoch_deadline(host.limits.timeout_ticks());
     store
@@ -258,7 +323,7 @@ fn list_macros(
         component,
         name: "<list-macros>",
     };
-    let mut store = new_store(host);
+    let mut store = new_store(host, None);
     let listed = pre
         .instantiate(&mut store)
         .and_then(|instance| {
@@ -301,6 +366,44 @@ fn list_macros(
     }
     macros.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(macros)
+}
+
+/// Links `component` for `grants`: the procbox world, the WASI interfaces of
+/// the capabilities both declared and granted, and denial for the rest.
+fn link(
+    host: &HostInner,
+    component: &Component,
+    declared: &Manifest,
+    grants: &Grants,
+) -> Result<ProcMacroPre<ExpansionState>, String> {
+    let mut linker = host.linker.clone();
+    let linked: Vec<Capability> = declared
+        .capabilities
+        .iter()
+        .copied()
+        .filter(|&c| grants.grants(c))
+        .collect();
+    for &capability in &linked {
+        crate::wasi::link(&mut linker, capability)
+            .map_err(|e| format!("cannot link the `{capability}` capability: {}", chain(&e)))?;
+    }
+    crate::deny::link_denied_imports(&mut linker, component, &host.engine, |import| {
+        linked.iter().any(|&c| crate::wasi::defines(c, import))
+    })?;
+    let pre = linker.instantiate_pre(component).map_err(|e| {
+        format!(
+            "it does not fit the procbox:proc-macro@0.1.0 world ({}); \
+             rebuild it with a compatible version of the procbox SDK",
+            chain(&e)
+        )
+    })?;
+    ProcMacroPre::new(pre).map_err(|e| {
+        format!(
+            "it does not export procbox:proc-macro/macros@0.1.0 ({}); \
+             rebuild it with a compatible version of the procbox SDK",
+            chain(&e)
+        )
+    })
 }
 
 /// The component's manifest: its top-level `procbox-manifest` custom section.

@@ -27,13 +27,15 @@ pub(crate) struct Denied {
 
 /// Links every import of `component` that is not part of the procbox world to
 /// a function that fails with [`Denied`].
+/// Imports for which `linked` is true are already defined (granted).
 pub(crate) fn link_denied_imports(
     linker: &mut Linker<ExpansionState>,
     component: &Component,
     engine: &Engine,
+    linked: impl Fn(&str) -> bool,
 ) -> Result<(), String> {
     for (name, item) in component.component_type().imports(engine) {
-        if name.starts_with(WORLD_PREFIX) {
+        if name.starts_with(WORLD_PREFIX) || linked(name) {
             continue;
         }
         match item.ty {

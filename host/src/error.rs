@@ -101,6 +101,23 @@ pub enum Error {
         function: String,
     },
 
+    /// The macro declares a capability the embedder did not grant; nothing
+    /// ran.
+    #[error(
+        "macro `{name}` in {component} needs the `{capability}` capability, which is not granted; \
+         grant it with `{how}` (procbox_host::Grants) if you trust the macro with it"
+    )]
+    NotGranted {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// The capability.
+        capability: procbox_manifest::Capability,
+        /// The builder call that grants it.
+        how: &'static str,
+    },
+
     /// The macro called a WASI function of an interface it did not declare:
     /// `procbox-ld` linked it to a function that traps.
     #[error(

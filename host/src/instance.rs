@@ -13,6 +13,8 @@ pub struct MacroInstance {
     pub(crate) component: MacroComponent,
     pub(crate) store: Store<ExpansionState>,
     pub(crate) instance: ProcMacro,
+    /// Spans in the store belong to this thread (see `state::ThreadBound`).
+    pub(crate) _not_send: std::marker::PhantomData<*const ()>,
 }
 
 impl MacroInstance {

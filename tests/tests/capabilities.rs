@@ -2,7 +2,7 @@
 //! declared capabilities, carry their manifest, and the host rejects one whose
 //! imports and manifest disagree.
 
-use procbox_host::{Capability, Error, Host, Manifest};
+use procbox_host::{Capability, Error, Grants, Host, Manifest};
 use procbox_tests::{component, guest_build, tokens, wasm};
 use wit_component::DecodedWasm;
 
@@ -57,14 +57,78 @@ fn a_declared_capability_is_the_only_wasi_import() {
 }
 
 #[test]
-fn a_declared_capability_is_not_granted_by_default() {
-    // Grants are not implemented yet: a declared capability is linked to a
-    // function that fails, naming the interface.
+fn a_declared_capability_that_is_not_granted_stops_before_the_guest_runs() {
     let err = component("seeded")
         .expand_function("hash_order", &tokens("a b c"))
         .unwrap_err();
+    let Error::NotGranted {
+        name,
+        capability,
+        how,
+        ..
+    } = &err
+    else {
+        panic!("expected NotGranted, got {err:?}");
+    };
+    assert_eq!(
+        (name.as_str(), *capability, *how),
+        (
+            "hash_order",
+            Capability::RandomSeed,
+            "Grants::random_seed()"
+        )
+    );
     assert!(
-        matches!(&err, Error::Denied { interface, .. } if interface.starts_with("wasi:random/insecure-seed")),
+        err.to_string()
+            .contains("grant it with `Grants::random_seed()`"),
+        "{err}"
+    );
+    // Granting something else does not help.
+    let other = component("seeded")
+        .with_grants(&Grants::new().env("A", "b"))
+        .expect("grants");
+    assert!(matches!(
+        other.expand_function("hash_order", &tokens("a")),
+        Err(Error::NotGranted { .. })
+    ));
+}
+
+#[test]
+fn a_granted_seed_makes_hash_map_order_deterministic() {
+    let input = tokens("alpha beta gamma delta epsilon zeta eta theta iota kappa");
+    let seeded = component("seeded")
+        .with_grants(&Grants::new().random_seed())
+        .expect("grants");
+    let first = seeded
+        .expand_function("hash_order", &input)
+        .expect("expands")
+        .tokens
+        .to_string();
+    for _ in 0..20 {
+        let again = seeded
+            .expand_function("hash_order", &input)
+            .expect("expands");
+        assert_eq!(again.tokens.to_string(), first);
+    }
+    let mut words: Vec<&str> = first.split(' ').collect();
+    words.sort();
+    assert_eq!(words.len(), 10, "{first}");
+}
+
+#[test]
+fn a_capability_granted_but_not_declared_is_never_linked() {
+    let everything = Grants::new()
+        .random_seed()
+        .env("HOME", "/root")
+        .fs_read(std::env::temp_dir());
+    let misbehave = component("misbehave")
+        .with_grants(&everything)
+        .expect("grants");
+    let err = misbehave
+        .expand_function("reads_env", &tokens(""))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Undeclared { interface, .. } if interface.starts_with("wasi:cli/environment")),
         "{err:?}"
     );
 }
