@@ -8,7 +8,14 @@ use std::sync::OnceLock;
 use procbox_host::{Host, MacroComponent};
 
 /// The guest crates the tests build, all in one cargo invocation.
-const GUESTS: &[&str] = &["json-derive", "misbehave", "seeded", "reads-file"];
+const GUESTS: &[&str] = &[
+    "json-derive",
+    "enum-from-file",
+    "field-index",
+    "misbehave",
+    "seeded",
+    "reads-file",
+];
 
 /// The workspace root.
 pub fn workspace_root() -> &'static Path {
