@@ -244,7 +244,6 @@ impl MacroComponent {
     /// capability that is not granted stops here, before the guest runs.
     pub(crate) fn new_store(&self, name: &str) -> Result<Store<ExpansionState>> {
         let inner = &self.inner;
-        let mut linked = false;
         for &capability in &inner.declared.capabilities {
             if !inner.grants.grants(capability) {
                 return Err(Error::NotGranted {
@@ -258,10 +257,12 @@ impl MacroComponent {
                     },
                 });
             }
-            linked = true;
         }
-        let wasi = match linked {
-            true => Some(inner.grants.wasi_ctx(&inner.declared).map_err(|source| {
+        // Every declared capability is granted by now: WASI state is needed
+        // exactly when something is declared.
+        let wasi = match inner.declared.capabilities.is_empty() {
+            true => None,
+            false => Some(inner.grants.wasi_ctx(&inner.declared).map_err(|source| {
                 Error::Io {
                     path: inner
                         .grants
@@ -271,7 +272,6 @@ impl MacroComponent {
                     source,
                 }
             })?),
-            false => None,
         };
         Ok(new_store(&inner.host, wasi))
     }

@@ -28,8 +28,17 @@ pub const DEFAULT_SEED: u128 = 0x7072_6f63_626f_7821_7365_6564_0000_0001;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Grants {
     seed: Option<u128>,
-    fs_read: Option<PathBuf>,
+    fs_read: Option<FsReadDir>,
     env: BTreeMap<String, String>,
+}
+
+/// The directory granted to `fs-read`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum FsReadDir {
+    /// This one.
+    Path(PathBuf),
+    /// `CARGO_MANIFEST_DIR` when the grants are applied.
+    ManifestDir,
 }
 
 impl Grants {
@@ -54,7 +63,15 @@ impl Grants {
     /// `CARGO_MANIFEST_DIR` work unchanged. The directory is resolved when the
     /// grants are applied ([`MacroComponent::with_grants`](crate::MacroComponent::with_grants)).
     pub fn fs_read(mut self, dir: impl Into<PathBuf>) -> Grants {
-        self.fs_read = Some(dir.into());
+        self.fs_read = Some(FsReadDir::Path(dir.into()));
+        self
+    }
+
+    /// Grants `fs-read` on the consuming crate's directory, the usual choice:
+    /// `CARGO_MANIFEST_DIR` when the grants are applied (cargo sets it for
+    /// the rustc that runs a proc macro, and for build scripts and tests).
+    pub fn fs_read_manifest_dir(mut self) -> Grants {
+        self.fs_read = Some(FsReadDir::ManifestDir);
         self
     }
 
@@ -74,25 +91,41 @@ impl Grants {
         }
     }
 
-    /// The directory granted to `fs-read`, if any.
+    /// The directory granted to `fs-read`, if any (`$CARGO_MANIFEST_DIR`
+    /// until resolved, for [`fs_read_manifest_dir`](Self::fs_read_manifest_dir)).
     pub fn fs_read_dir(&self) -> Option<&Path> {
-        self.fs_read.as_deref()
+        match &self.fs_read {
+            Some(FsReadDir::Path(path)) => Some(path),
+            Some(FsReadDir::ManifestDir) => Some(Path::new("$CARGO_MANIFEST_DIR")),
+            None => None,
+        }
     }
 
     /// The same grants with the `fs-read` directory made absolute and
     /// checked, so the guest sees a stable path.
     pub(crate) fn resolved(&self) -> std::io::Result<Grants> {
         let mut resolved = self.clone();
-        if let Some(dir) = &self.fs_read {
-            let dir = dir.canonicalize()?;
-            if !dir.is_dir() {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::NotADirectory,
-                    "not a directory",
-                ));
-            }
-            resolved.fs_read = Some(dir);
+        let dir = match &self.fs_read {
+            None => return Ok(resolved),
+            Some(FsReadDir::Path(dir)) => dir.clone(),
+            Some(FsReadDir::ManifestDir) => std::env::var_os("CARGO_MANIFEST_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "CARGO_MANIFEST_DIR is not set: expand from a cargo build, \
+                         or grant a directory with Grants::fs_read",
+                    )
+                })?,
+        };
+        let dir = dir.canonicalize()?;
+        if !dir.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "not a directory",
+            ));
         }
+        resolved.fs_read = Some(FsReadDir::Path(dir));
         Ok(resolved)
     }
 
@@ -112,7 +145,7 @@ impl Grants {
             }
         }
         if declared(Capability::FsRead)
-            && let Some(dir) = &self.fs_read
+            && let Some(FsReadDir::Path(dir)) = &self.fs_read
         {
             let guest_path = dir.to_string_lossy();
             builder

@@ -54,7 +54,10 @@ pub(crate) fn link(
 }
 
 /// Whether an import (`wasi:random/insecure-seed@0.2.6`) is one that linking
-/// `capability` defines.
+/// `capability` defines: the interfaces [`link`] adds, a subset of what the
+/// capability may import (`Capability::interfaces`). `fs-read` may import
+/// `wasi:clocks/wall-clock` (file timestamps use its types), but its
+/// functions stay denied: they would make an expansion depend on the time.
 pub(crate) fn defines(capability: Capability, import: &str) -> bool {
     let interface = import.split('@').next().unwrap_or(import);
     let linked: &[&str] = match capability {

@@ -152,3 +152,20 @@ fn a_missing_grant_directory_is_an_error_naming_it() {
         "{err:?}"
     );
 }
+
+#[test]
+fn the_manifest_dir_grant_is_the_consuming_crates_directory() {
+    // cargo sets CARGO_MANIFEST_DIR for test processes: this crate's directory.
+    let expected = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .canonicalize()
+        .expect("canonical");
+    let grants = Grants::new()
+        .fs_read_manifest_dir()
+        .env("DATA_DIR", expected.display().to_string());
+    let reads = component("reads_file")
+        .with_grants(&grants)
+        .expect("grants");
+    assert_eq!(reads.grants().fs_read_dir(), Some(expected.as_path()));
+    let manifest = call(&reads, "read_data", "\"Cargo.toml\"");
+    assert!(manifest.contains("name = \"procbox-tests\""), "{manifest}");
+}

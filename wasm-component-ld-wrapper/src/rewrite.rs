@@ -115,12 +115,17 @@ struct Rewriter {
 }
 
 impl Rewriter {
+    /// Each stub's new function index and name (stubs follow the kept imports).
+    fn stub_entries(&self) -> impl Iterator<Item = (u32, &str)> {
+        let kept = self.map.len() as u32 - self.stub_count;
+        (kept..).zip(self.stub_names.iter().map(String::as_str))
+    }
+
     /// The stubs' names, for a module that has no name section.
     fn stub_name_section(&self) -> wasm_encoder::NameSection {
-        let kept = self.map.len() as u32 - self.stub_count;
         let mut functions = wasm_encoder::NameMap::new();
-        for (i, name) in self.stub_names.iter().enumerate() {
-            functions.append(kept + i as u32, name);
+        for (index, name) in self.stub_entries() {
+            functions.append(index, name);
         }
         let mut names = wasm_encoder::NameSection::new();
         names.functions(&functions);
@@ -224,12 +229,9 @@ impl Reencode for Rewriter {
                         entries.push((self.function_index(naming.index)?, naming.name.to_owned()));
                     }
                 }
-                let kept = self.map.len() as u32 - self.stub_count;
                 entries.extend(
-                    self.stub_names
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (kept + i as u32, n.clone())),
+                    self.stub_entries()
+                        .map(|(index, name)| (index, name.to_owned())),
                 );
                 entries.sort();
                 let mut out = wasm_encoder::NameMap::new();
