@@ -35,8 +35,6 @@ pub(crate) struct ComponentInner {
     /// declared and granted capabilities, denial for the rest.
     pub(crate) pre: ProcMacroPre<ExpansionState>,
     grants: Grants,
-    /// The manifest, or an empty one if the component has none.
-    declared: Manifest,
     hash: String,
     size: usize,
     imports: Vec<String>,
@@ -80,9 +78,8 @@ impl MacroComponent {
             .collect();
         let manifest = read_manifest(bytes).map_err(&bad)?;
         check_imports(&imports, manifest.as_ref()).map_err(&bad)?;
-        let declared = manifest.clone().unwrap_or_else(Manifest::none);
         let grants = Grants::new();
-        let pre = link(inner, &component, &declared, &grants).map_err(bad)?;
+        let pre = link(inner, &component, declared(manifest.as_ref()), &grants).map_err(bad)?;
         let macros = list_macros(inner, &name, &pre)?;
         Ok(MacroComponent {
             inner: Arc::new(ComponentInner {
@@ -91,7 +88,6 @@ impl MacroComponent {
                 component,
                 pre,
                 grants,
-                declared,
                 hash,
                 size: bytes.len(),
                 imports,
@@ -140,13 +136,12 @@ impl MacroComponent {
     /// of the capabilities it declares and `grants` grants, nothing else. The
     /// linking is done here, once.
     pub fn with_grants(&self, grants: &Grants) -> Result<MacroComponent> {
-        let grants = grants.resolved().map_err(|source| Error::Io {
-            path: grants.fs_read_dir().map(Path::to_owned).unwrap_or_default(),
-            source,
-        })?;
+        let grants = grants
+            .resolved()
+            .map_err(|source| fs_read_error(grants, source))?;
         let inner = &self.inner;
         let pre =
-            link(&inner.host, &inner.component, &inner.declared, &grants).map_err(|reason| {
+            link(&inner.host, &inner.component, inner.declared(), &grants).map_err(|reason| {
                 Error::BadComponent {
                     component: inner.name.clone(),
                     reason,
@@ -244,7 +239,7 @@ impl MacroComponent {
     /// capability that is not granted stops here, before the guest runs.
     pub(crate) fn new_store(&self, name: &str) -> Result<Store<ExpansionState>> {
         let inner = &self.inner;
-        for &capability in &inner.declared.capabilities {
+        for &capability in &inner.declared().capabilities {
             if !inner.grants.grants(capability) {
                 return Err(Error::NotGranted {
                     component: inner.name.clone(),
@@ -260,18 +255,14 @@ impl MacroComponent {
         }
         // Every declared capability is granted by now: WASI state is needed
         // exactly when something is declared.
-        let wasi = match inner.declared.capabilities.is_empty() {
+        let wasi = match inner.declared().capabilities.is_empty() {
             true => None,
-            false => Some(inner.grants.wasi_ctx(&inner.declared).map_err(|source| {
-                Error::Io {
-                    path: inner
-                        .grants
-                        .fs_read_dir()
-                        .map(Path::to_owned)
-                        .unwrap_or_default(),
-                    source,
-                }
-            })?),
+            false => Some(
+                inner
+                    .grants
+                    .wasi_ctx(inner.declared())
+                    .map_err(|source| fs_read_error(&inner.grants, source))?,
+            ),
         };
         Ok(new_store(&inner.host, wasi))
     }
@@ -431,8 +422,7 @@ fn read_manifest(bytes: &[u8]) -> Result<Option<Manifest>, String> {
 /// Refuses a component importing more than the procbox world and what its
 /// manifest declares: it was tampered with, or not linked with `procbox-ld`.
 fn check_imports(imports: &[String], manifest: Option<&Manifest>) -> Result<(), String> {
-    let none = Manifest::none();
-    let declared = manifest.unwrap_or(&none);
+    let declared = declared(manifest);
     let Some(extra) = imports
         .iter()
         .find(|i| !i.starts_with(crate::deny::WORLD_PREFIX) && !declared.allows(i))
@@ -449,6 +439,27 @@ fn check_imports(imports: &[String], manifest: Option<&Manifest>) -> Result<(), 
              (`[target.wasm32-wasip2] linker = \"procbox-ld\"`, see the README)"
         ),
     })
+}
+
+impl ComponentInner {
+    /// What the component declares (nothing if it has no manifest).
+    fn declared(&self) -> &Manifest {
+        declared(self.manifest.as_ref())
+    }
+}
+
+/// A component's declared capabilities: its manifest, or none without one.
+fn declared(manifest: Option<&Manifest>) -> &Manifest {
+    static NONE: Manifest = Manifest::none();
+    manifest.unwrap_or(&NONE)
+}
+
+/// The error for an `fs-read` directory that cannot be granted.
+fn fs_read_error(grants: &Grants, source: std::io::Error) -> Error {
+    Error::Io {
+        path: grants.fs_read_dir().map(Path::to_owned).unwrap_or_default(),
+        source,
+    }
 }
 
 /// An error and its causes, on one line.

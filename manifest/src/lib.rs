@@ -164,7 +164,7 @@ impl Manifest {
     }
 
     /// No capabilities.
-    pub fn none() -> Manifest {
+    pub const fn none() -> Manifest {
         Manifest {
             version: FORMAT,
             capabilities: Vec::new(),
