@@ -1,5 +1,5 @@
 //! A sample file that uses the example macros: expand it with
-//! `cargo run --release -p procbox-host --example expand -- json_derive.wasm examples/json-derive/sample.rs`.
+//! `procbox expand --macro json_derive.wasm examples/json-derive/sample.rs`.
 
 #[derive(Debug, ToJson)]
 pub struct User {

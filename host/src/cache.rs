@@ -57,15 +57,25 @@ impl ArtifactCache {
 
     /// The compiled component for `wasm` (whose SHA-256 is `wasm_hash`), from
     /// the cache or freshly compiled and stored.
+    /// The cache file for a component whose SHA-256 is `wasm_hash`.
+    fn path(&self, engine: &Engine, wasm_hash: &str) -> PathBuf {
+        self.dir
+            .join(format!("{wasm_hash}-{}.cwasm", engine_hash(engine)))
+    }
+
+    /// Whether a cache file exists for the component (not whether it is
+    /// valid: that is checked when it is loaded).
+    pub(crate) fn contains(&self, engine: &Engine, wasm_hash: &str) -> bool {
+        self.path(engine, wasm_hash).is_file()
+    }
+
     pub(crate) fn load_or_compile(
         &self,
         engine: &Engine,
         wasm: &[u8],
         wasm_hash: &str,
     ) -> wasmtime::Result<(Component, CacheOutcome)> {
-        let path = self
-            .dir
-            .join(format!("{wasm_hash}-{}.cwasm", engine_hash(engine)));
+        let path = self.path(engine, wasm_hash);
         let rejected = match fs::read(&path) {
             Ok(file) => match load(engine, &file) {
                 Ok(component) => return Ok((component, CacheOutcome::Hit(path))),

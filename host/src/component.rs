@@ -38,6 +38,7 @@ pub(crate) struct ComponentInner {
     hash: String,
     size: usize,
     imports: Vec<String>,
+    exports: Vec<String>,
     manifest: Option<Manifest>,
     macros: Vec<MacroInfo>,
     cache: CacheOutcome,
@@ -76,6 +77,11 @@ impl MacroComponent {
             .imports(&inner.engine)
             .map(|(name, _)| name.to_owned())
             .collect();
+        let exports: Vec<String> = component
+            .component_type()
+            .exports(&inner.engine)
+            .map(|(name, _)| name.to_owned())
+            .collect();
         let manifest = read_manifest(bytes).map_err(&bad)?;
         check_imports(&imports, manifest.as_ref()).map_err(&bad)?;
         let grants = Grants::new();
@@ -91,6 +97,7 @@ impl MacroComponent {
                 hash,
                 size: bytes.len(),
                 imports,
+                exports,
                 manifest,
                 macros,
                 cache,
@@ -123,6 +130,12 @@ impl MacroComponent {
     /// interfaces and any WASI interfaces), as `wasm-tools component wit` lists them.
     pub fn imports(&self) -> &[String] {
         &self.inner.imports
+    }
+
+    /// The names of the interfaces the component exports (the procbox
+    /// world's `macros`).
+    pub fn exports(&self) -> &[String] {
+        &self.inner.exports
     }
 
     /// The capabilities the component declares (its `procbox-manifest`

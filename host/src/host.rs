@@ -54,6 +54,7 @@ impl Host {
         HostBuilder {
             limits: Limits::default(),
             cache: CacheSetting::Default,
+            signal_handlers: true,
         }
     }
 
@@ -76,6 +77,19 @@ impl Host {
     pub fn load_bytes(&self, name: impl Into<String>, bytes: &[u8]) -> Result<MacroComponent> {
         MacroComponent::load(self, name.into(), bytes)
     }
+
+    /// Whether loading `bytes` would find compiled code in the cache, rather
+    /// than compile (which takes a second or more): a tool can say so first.
+    pub fn is_cached(&self, bytes: &[u8]) -> bool {
+        self.inner.cache.as_ref().is_some_and(|cache| {
+            cache.contains(&self.inner.engine, &crate::cache::sha256_hex(bytes))
+        })
+    }
+
+    /// The directory compiled components are cached in, if any.
+    pub fn cache_dir(&self) -> Option<&Path> {
+        self.inner.cache.as_ref().map(ArtifactCache::dir)
+    }
 }
 
 /// Where compiled components are cached.
@@ -89,6 +103,7 @@ enum CacheSetting {
 pub struct HostBuilder {
     limits: Limits,
     cache: CacheSetting,
+    signal_handlers: bool,
 }
 
 impl HostBuilder {
@@ -110,9 +125,24 @@ impl HostBuilder {
         self
     }
 
+    /// Whether wasmtime may install process-wide signal handlers to catch
+    /// out-of-bounds accesses (the default, and the fastest).
+    ///
+    /// Turn them off when the host is embedded in a process that is not
+    /// yours, such as rustc running a proc macro (rustc has its own `SIGSEGV`
+    /// handler for stack overflows): the guest then gets explicit bounds
+    /// checks, slower, but traps are caught without touching the process's
+    /// signal handling. Compiled code differs, so it is cached separately.
+    pub fn signal_handlers(mut self, enabled: bool) -> HostBuilder {
+        self.signal_handlers = enabled;
+        self
+    }
+
     /// Creates the engine and the linker.
     pub fn build(self) -> Result<Host> {
-        let engine = Engine::new(&engine_config()).map_err(|e| Error::Engine(e.to_string()))?;
+        let mut config = engine_config();
+        config.signals_based_traps(self.signal_handlers);
+        let engine = Engine::new(&config).map_err(|e| Error::Engine(e.to_string()))?;
         let mut linker = Linker::new(&engine);
         ProcMacro::add_to_linker::<_, HasSelf<ExpansionState>>(&mut linker, |state| state)
             .map_err(|e| Error::Engine(e.to_string()))?;

@@ -106,6 +106,10 @@ fn fields_json(fields: &Fields) -> syn::Result<(TokenStream, TokenStream)> {
             quote!({ #(#bindings,)* }),
             quote!(out.push('{'); #(#writes)* out.push('}');),
         ),
+        // A newtype is its content, as serde writes it.
+        Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 && kept == 1 => {
+            (quote!({ #(#bindings,)* }), quote!(#(#writes)*))
+        }
         Fields::Unnamed(_) => (
             quote!({ #(#bindings,)* }),
             quote!(out.push('['); #(#writes)* out.push(']');),

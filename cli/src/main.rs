@@ -1,0 +1,127 @@
+//! `procbox`: inspect, expand and review macro components; check and record
+//! capability approvals; generate the native shim that lets cargo use one.
+//!
+//! Errors are printed as one `error:` line with their causes, never as a
+//! panic or backtrace; `-v` adds detail (cache use, timings).
+
+mod approvals;
+mod describe;
+mod expand;
+mod grants;
+mod load;
+mod render;
+mod review;
+mod shim;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Run Rust procedural macros compiled to WebAssembly components, in a sandbox.
+#[derive(Parser)]
+#[command(name = "procbox", version, about, max_term_width = 100)]
+struct Cli {
+    /// Say more: where compiled components are cached, what each step did.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show a component's macros, declared capabilities, WIT imports and
+    /// exports, size and content hash.
+    Inspect {
+        /// The macro component (`.wasm`).
+        component: PathBuf,
+        /// Print JSON instead of text, for tools.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Expand every use of a component's macros in a Rust file and print the
+    /// file, pretty-printed.
+    Expand {
+        /// The macro component (`.wasm`); repeat for several.
+        #[arg(long = "macro", short = 'm', value_name = "COMPONENT", required = true)]
+        components: Vec<PathBuf>,
+        /// Grant a capability the component declares: `random-seed[=SEED]`,
+        /// `fs-read[=DIR]` (default: the current directory),
+        /// `env=NAME[=VALUE]` (default: the value in this environment).
+        #[arg(long = "grant", short = 'g', value_name = "CAPABILITY")]
+        grants: Vec<grants::GrantArg>,
+        /// The Rust source file.
+        file: PathBuf,
+    },
+    /// Compare two versions of a component: macros and capabilities added or
+    /// removed, content hash. Exits with status 2 when capabilities grew.
+    Review {
+        /// The version in use.
+        old: PathBuf,
+        /// The candidate.
+        new: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fail, naming the macro and the capability, when a component declares a
+    /// capability its approval does not cover.
+    Check {
+        /// The macro components (`.wasm`).
+        #[arg(required = true)]
+        components: Vec<PathBuf>,
+        /// The approvals file.
+        #[arg(long, default_value = approvals::DEFAULT_FILE)]
+        approvals: PathBuf,
+    },
+    /// Record that the capabilities a component declares are approved.
+    Approve {
+        /// The macro components (`.wasm`).
+        #[arg(required = true)]
+        components: Vec<PathBuf>,
+        /// The approvals file (created if missing).
+        #[arg(long, default_value = approvals::DEFAULT_FILE)]
+        approvals: PathBuf,
+    },
+    /// Generate a native `proc-macro` crate that embeds the component and
+    /// runs it in the sandbox, for an ordinary `cargo build`.
+    Shim(shim::ShimArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let loader = load::Loader::new(cli.verbose)?;
+    match cli.command {
+        Command::Inspect { component, json } => describe::inspect(&loader, &component, json),
+        Command::Expand {
+            components,
+            grants,
+            file,
+        } => expand::run(&loader, &components, &grants, &file),
+        Command::Review { old, new, json } => review::run(&loader, &old, &new, json),
+        Command::Check {
+            components,
+            approvals,
+        } => approvals::check(&loader, &components, &approvals),
+        Command::Approve {
+            components,
+            approvals,
+        } => approvals::approve(&loader, &components, &approvals),
+        Command::Shim(args) => shim::run(&loader, &args),
+    }
+}

@@ -1,0 +1,33 @@
+//! The example macros of `examples/json-derive`, built natively: the same
+//! `logic` module, behind `proc_macro` entry points instead of procbox ones.
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+#[path = "../../../json-derive/src/logic.rs"]
+mod logic;
+
+/// `#[derive(ToJson)]`.
+#[proc_macro_derive(ToJson, attributes(json))]
+pub fn derive_to_json(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    logic::to_json(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `#[field_names]`.
+#[proc_macro_attribute]
+pub fn field_names(args: TokenStream, item: TokenStream) -> TokenStream {
+    logic::field_names(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `json_literal!(..)`.
+#[proc_macro]
+pub fn json_literal(input: TokenStream) -> TokenStream {
+    logic::json_literal(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

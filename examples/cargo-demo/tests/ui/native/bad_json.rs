@@ -1,0 +1,5 @@
+use json_derive_native::json_literal;
+
+const TAGS: &str = json_literal!({ "tags": [1, 2,, 3] });
+
+fn main() {}

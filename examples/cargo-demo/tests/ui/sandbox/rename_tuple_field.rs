@@ -1,0 +1,6 @@
+use json_derive_shim::ToJson;
+
+#[derive(ToJson)]
+struct Pair(#[json(rename = "first")] u8, u8);
+
+fn main() {}
