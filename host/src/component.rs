@@ -83,6 +83,7 @@ impl MacroComponent {
             .map(|(name, _)| name.to_owned())
             .collect();
         let manifest = read_manifest(bytes).map_err(&bad)?;
+        check_world(&imports, &exports).map_err(&bad)?;
         check_imports(&imports, manifest.as_ref()).map_err(&bad)?;
         let grants = Grants::new();
         let pre = link(inner, &component, declared(manifest.as_ref()), &grants).map_err(bad)?;
@@ -430,6 +431,33 @@ fn read_manifest(bytes: &[u8]) -> Result<Option<Manifest>, String> {
         }
     }
     Ok(found)
+}
+
+/// The interface every macro component exports.
+const MACROS_EXPORT: &str = "procbox:proc-macro/macros@0.1.0";
+
+/// Refuses a component of another world, or of another version of this one,
+/// before anything else complains about it in less useful terms.
+fn check_world(imports: &[String], exports: &[String]) -> Result<(), String> {
+    let other_version = imports
+        .iter()
+        .chain(exports)
+        .find(|name| name.starts_with("procbox:proc-macro/") && !name.ends_with("@0.1.0"));
+    if let Some(name) = other_version {
+        return Err(format!(
+            "it was built for another version of the procbox world (`{name}`); this host              runs `procbox:proc-macro@0.1.0`: rebuild the macro with the matching procbox SDK"
+        ));
+    }
+    if !exports.iter().any(|e| e == MACROS_EXPORT) {
+        let found = match exports {
+            [] => "nothing".to_owned(),
+            exports => exports.join(", "),
+        };
+        return Err(format!(
+            "it does not export `{MACROS_EXPORT}` (it exports {found}): it is a component of              another world, not a macro built with the procbox SDK"
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a component importing more than the procbox world and what its

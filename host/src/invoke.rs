@@ -4,13 +4,14 @@
 use proc_macro2::TokenStream;
 use wasmtime::{Store, Trap};
 
-use crate::bindings::{ProcMacro, wire};
+use crate::bindings::ProcMacro;
 use crate::component::chain;
+use crate::decode::decode;
 use crate::deny::Denied;
-use crate::diagnostics::{Diagnostic, Level, Origin, compile_errors};
+use crate::diagnostics::{Diagnostic, Level};
 use crate::spans::{InvalidSpan, TooManySpans};
 use crate::state::ExpansionState;
-use crate::tokens::{OutputError, flatten, unflatten};
+use crate::tokens::{OutputError, flatten};
 use crate::{Error, Limits, MacroKind, Result};
 
 /// One use of a macro: which one, and its input.
@@ -122,7 +123,8 @@ pub(crate) fn run(
         Err(e) => return Err(classify(e, store.data(), site, limits)),
     };
     let state = store.data();
-    let tokens = unflatten(&expansion.tokens, &state.spans, limits).map_err(|e| match e {
+    let output_tokens = expansion.tokens.tokens.len();
+    let (tokens, diagnostics) = decode(expansion, &state.spans, limits).map_err(|e| match e {
         OutputError::TooLarge(what, limit) => Error::OutputTooLarge {
             component: site.component.to_owned(),
             name: site.name.to_owned(),
@@ -131,34 +133,9 @@ pub(crate) fn run(
         },
         OutputError::Invalid(reason) => invalid_output(site, reason),
     })?;
-    let mut diagnostics = Vec::with_capacity(expansion.diagnostics.len());
-    for d in expansion.diagnostics {
-        let spans = d
-            .spans
-            .iter()
-            .map(|&h| state.spans.span(h))
-            .collect::<Result<Vec<_>, InvalidSpan>>()
-            .map_err(|e| invalid_output(site, format!("a diagnostic uses {e}")))?;
-        diagnostics.push(Diagnostic {
-            level: match d.level {
-                wire::Level::Error => Level::Error,
-                wire::Level::Warning => Level::Warning,
-                wire::Level::Note => Level::Note,
-                wire::Level::Help => Level::Help,
-            },
-            message: d.message,
-            spans,
-            origin: Origin::Emitted,
-        });
-    }
-    // Every identifier's text is in the flat text: without that word there is
-    // no `compile_error!` to look for.
-    if expansion.tokens.text.contains("compile_error") {
-        compile_errors(&tokens, &mut diagnostics);
-    }
     let stats = ExpansionStats {
         input_tokens: input.tokens.len() + args.as_ref().map_or(0, |a| a.tokens.len()),
-        output_tokens: expansion.tokens.tokens.len(),
+        output_tokens,
         span_queries: state.span_queries,
     };
     Ok(Expansion {

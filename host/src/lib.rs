@@ -40,9 +40,13 @@
 mod bindings;
 mod cache;
 mod component;
+mod decode;
 mod deny;
 mod diagnostics;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod grants;
 mod host;
 mod instance;

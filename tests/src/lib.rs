@@ -15,6 +15,8 @@ const GUESTS: &[&str] = &[
     "misbehave",
     "seeded",
     "reads-file",
+    "attacker",
+    "forger",
 ];
 
 /// The workspace root.

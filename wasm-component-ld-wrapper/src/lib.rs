@@ -84,28 +84,31 @@ fn output_path(args: &[String]) -> Option<PathBuf> {
     None
 }
 
-/// Whether a linked core module is a procbox macro: it imports the procbox
-/// world and is not a command.
+/// Whether a linked core module is a procbox macro: it imports or exports the
+/// procbox world (a macro written against the raw world, without the SDK,
+/// may only export it) and is not a command.
 fn is_procbox_macro(module: &[u8]) -> Result<bool> {
-    let mut imports_world = false;
+    let mut uses_world = false;
     for payload in wasmparser::Parser::new(0).parse_all(module) {
         match payload.context("the linked module is not valid wasm")? {
             wasmparser::Payload::ImportSection(section) => {
                 for import in section.into_imports() {
-                    imports_world |= import?.module.starts_with(WORLD_PREFIX);
+                    uses_world |= import?.module.starts_with(WORLD_PREFIX);
                 }
             }
             wasmparser::Payload::ExportSection(section) => {
                 for export in section {
-                    if export?.name == "_start" {
+                    let name = export?.name;
+                    if name == "_start" {
                         return Ok(false);
                     }
+                    uses_world |= name.starts_with(WORLD_PREFIX);
                 }
             }
             _ => {}
         }
     }
-    Ok(imports_world)
+    Ok(uses_world)
 }
 
 /// Appends the manifest as a custom section (valid anywhere in a component).
