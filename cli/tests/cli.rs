@@ -482,3 +482,39 @@ fn shim_respects_approvals_and_other_peoples_files() {
         "[package]\nname = \"mine\"\n"
     );
 }
+
+#[test]
+fn the_first_load_says_it_is_compiling_and_later_ones_do_not() {
+    let cache = temp();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_procbox"))
+            .args(["-v", "inspect", path(&wasm("seeded"))])
+            .env("PROCBOX_CACHE_DIR", cache.path())
+            .output()
+            .expect("cannot run procbox")
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("Compiling macro component"),
+        "{}",
+        stderr(&first)
+    );
+    assert!(
+        stderr(&first).contains("compiled, cached at"),
+        "-v says where: {}",
+        stderr(&first)
+    );
+    let second = run();
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(
+        !stderr(&second).contains("Compiling"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(
+        stderr(&second).contains("loaded from"),
+        "{}",
+        stderr(&second)
+    );
+}
