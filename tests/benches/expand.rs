@@ -32,6 +32,15 @@ fn expansion(c: &mut Criterion) {
     let host = Host::builder().no_cache().build().expect("host");
     let component = host.load_file(wasm("json_derive")).expect("loads");
     let mut instance = component.instantiate().expect("instantiates");
+    // As the cargo shim runs it inside rustc: explicit bounds checks instead
+    // of signal handlers.
+    let in_rustc = Host::builder()
+        .no_cache()
+        .signal_handlers(false)
+        .build()
+        .expect("host")
+        .load_file(wasm("json_derive"))
+        .expect("loads");
     let mut group = c.benchmark_group("derive");
     for fields in [1, 10] {
         let input = input(fields);
@@ -64,6 +73,11 @@ fn expansion(c: &mut Criterion) {
             BenchmarkId::new("sandbox-fresh", fields),
             &input,
             |b, input| b.iter(|| component.expand_derive("ToJson", input).expect("expands")),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("sandbox-fresh-no-signals", fields),
+            &input,
+            |b, input| b.iter(|| in_rustc.expand_derive("ToJson", input).expect("expands")),
         );
     }
     group.bench_function("instantiate-only", |b| {
