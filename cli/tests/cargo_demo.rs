@@ -63,10 +63,7 @@ fn generate_shim(component: &Path) {
         .arg(component)
         .arg("--out")
         .arg(demo().join("json-derive-shim"))
-        .env(
-            "PROCBOX_CACHE_DIR",
-            workspace_root().join("target").join("procbox-test-cache"),
-        )
+        .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
         .output()
         .expect("cannot run procbox");
     assert!(

@@ -11,10 +11,7 @@ fn procbox_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_procbox"))
         .args(args)
         .current_dir(dir)
-        .env(
-            "PROCBOX_CACHE_DIR",
-            workspace_root().join("target").join("procbox-test-cache"),
-        )
+        .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
         .output()
         .expect("cannot run procbox")
 }

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use procbox_tests::{wasm, workspace_root};
+use procbox_tests::wasm;
 
 const PROCESSES: usize = 100;
 
@@ -27,10 +27,7 @@ fn a_hash_map_macro_expands_identically_in_100_processes() {
             .arg(&component)
             .args(["--grant", "random-seed"])
             .arg(&file)
-            .env(
-                "PROCBOX_CACHE_DIR",
-                workspace_root().join("target").join("procbox-test-cache"),
-            )
+            .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
             .output()
             .expect("cannot run procbox");
         assert!(

@@ -109,10 +109,16 @@ pub fn wasm(crate_name: &str) -> PathBuf {
     guests().join(format!("{crate_name}.wasm"))
 }
 
-/// A host with the default limits and a cache in the target directory.
+/// The compiled-component cache the tests share, in the target directory
+/// (pass it as `PROCBOX_CACHE_DIR` to a `procbox` process).
+pub fn cache_dir() -> PathBuf {
+    workspace_root().join("target").join("procbox-test-cache")
+}
+
+/// A host with the default limits and the tests' cache ([`cache_dir`]).
 pub fn host() -> Host {
     Host::builder()
-        .cache_dir(workspace_root().join("target").join("procbox-test-cache"))
+        .cache_dir(cache_dir())
         .build()
         .expect("the host builds")
 }
