@@ -50,13 +50,12 @@ impl Guest for Component {
         EXPANDING.with(|e| e.set(true));
         let output = match registry::find(&name) {
             Some(def) => {
-                let input = codec::decode(&input);
+                let input = TokenStream::from_wire(input);
                 match def.entry {
                     Entry::Derive(f) | Entry::Function(f) => f(input),
                     Entry::Attribute(f) => {
                         let args = attribute_args
-                            .as_ref()
-                            .map(codec::decode)
+                            .map(TokenStream::from_wire)
                             .unwrap_or_default();
                         f(args, input)
                     }
@@ -73,7 +72,7 @@ impl Guest for Component {
         };
         EXPANDING.with(|e| e.set(false));
         wire::Expansion {
-            tokens: codec::encode(&output),
+            tokens: codec::encode(output),
             diagnostics: diagnostic::take(),
         }
     }

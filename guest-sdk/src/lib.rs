@@ -76,14 +76,6 @@ impl From<TokenStream> for proc_macro2::TokenStream {
     }
 }
 
-impl From<proc_macro2::TokenStream> for TokenStream {
-    /// Converts a stream built with `syn`/`quote` back, keeping the spans that
-    /// came from the macro's input; other spans become the call site.
-    fn from(stream: proc_macro2::TokenStream) -> TokenStream {
-        bridge::from_proc_macro2(stream)
-    }
-}
-
 impl From<Span> for proc_macro2::Span {
     /// Converts for `syn`/`quote` (e.g. `syn::Error::new(span.into(), ..)`).
     fn from(span: Span) -> proc_macro2::Span {

@@ -4,13 +4,35 @@ use std::fmt;
 use std::rc::Rc;
 use std::str::FromStr;
 
-use crate::{LexError, TokenTree};
+use crate::wire::WireStream;
+use crate::{LexError, TokenTree, bridge};
 
 /// An abstract stream of token trees, as in `proc_macro::TokenStream`: the
 /// input and output of every macro. Cloning is cheap (the trees are shared).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct TokenStream {
-    pub(crate) trees: Rc<Vec<TokenTree>>,
+    pub(crate) repr: Repr,
+}
+
+/// How a stream is held: as whatever it was made from, until something needs
+/// another form. A derive written with `syn` and `quote` takes its input as
+/// the host sent it ([`Repr::Wire`]) straight to `proc_macro2`, and its output
+/// from `proc_macro2` ([`Repr::Pm2`]) straight back, never building this
+/// crate's token trees.
+#[derive(Clone)]
+pub(crate) enum Repr {
+    /// Token trees made with this crate's API.
+    Trees(Rc<Vec<TokenTree>>),
+    /// The macro's input, as the host sent it.
+    Wire(Rc<WireStream>),
+    /// Tokens from `syn`/`quote`, spans from the span pool.
+    Pm2(proc_macro2::TokenStream),
+}
+
+impl Default for TokenStream {
+    fn default() -> TokenStream {
+        TokenStream::from_trees(Vec::new())
+    }
 }
 
 impl TokenStream {
@@ -21,17 +43,57 @@ impl TokenStream {
 
     /// Whether this stream has no token trees.
     pub fn is_empty(&self) -> bool {
-        self.trees.is_empty()
+        match &self.repr {
+            Repr::Trees(trees) => trees.is_empty(),
+            Repr::Wire(wire) => wire.tokens.is_empty(),
+            Repr::Pm2(stream) => stream.is_empty(),
+        }
     }
 
     pub(crate) fn from_trees(trees: Vec<TokenTree>) -> TokenStream {
         TokenStream {
-            trees: Rc::new(trees),
+            repr: Repr::Trees(Rc::new(trees)),
+        }
+    }
+
+    /// The macro's input as the host sent it.
+    pub(crate) fn from_wire(stream: WireStream) -> TokenStream {
+        TokenStream {
+            repr: Repr::Wire(Rc::new(stream)),
+        }
+    }
+
+    /// The top-level trees, shared when the stream already holds them.
+    fn trees(&self) -> Rc<Vec<TokenTree>> {
+        match &self.repr {
+            Repr::Trees(trees) => Rc::clone(trees),
+            Repr::Wire(wire) => Rc::new(crate::wire::decode(wire)),
+            Repr::Pm2(stream) => Rc::new(bridge::trees_from_proc_macro2(stream.clone())),
         }
     }
 
     fn trees_mut(&mut self) -> &mut Vec<TokenTree> {
-        Rc::make_mut(&mut self.trees)
+        if !matches!(self.repr, Repr::Trees(_)) {
+            self.repr = Repr::Trees(self.trees());
+        }
+        match &mut self.repr {
+            Repr::Trees(trees) => Rc::make_mut(trees),
+            // Just made trees.
+            Repr::Wire(_) | Repr::Pm2(_) => unreachable!("the stream holds token trees"),
+        }
+    }
+}
+
+impl From<proc_macro2::TokenStream> for TokenStream {
+    /// Converts a stream built with `syn`/`quote` back, keeping the spans that
+    /// came from the macro's input; other spans become the call site.
+    ///
+    /// Nothing is converted yet: the stream is flattened for the host as it
+    /// is, or turned into token trees if the macro iterates over it.
+    fn from(stream: proc_macro2::TokenStream) -> TokenStream {
+        TokenStream {
+            repr: Repr::Pm2(stream),
+        }
     }
 }
 
@@ -41,8 +103,8 @@ impl FromStr for TokenStream {
     /// Lexes `src` into tokens; as in `proc_macro`, every token gets the call
     /// site span.
     fn from_str(src: &str) -> Result<TokenStream, LexError> {
-        let parsed = proc_macro2::TokenStream::from_str(src)?;
-        Ok(crate::bridge::from_proc_macro2(parsed))
+        // Spans from text lexed here map to the call site.
+        Ok(proc_macro2::TokenStream::from_str(src)?.into())
     }
 }
 
@@ -50,14 +112,14 @@ impl fmt::Display for TokenStream {
     /// Prints the stream as source text that lexes back to the same tokens,
     /// spaced as `proc_macro` prints it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&crate::bridge::stream_without_spans(self), f)
+        fmt::Display::fmt(&bridge::stream_without_spans(self), f)
     }
 }
 
 impl fmt::Debug for TokenStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("TokenStream ")?;
-        f.debug_list().entries(self.trees.iter()).finish()
+        f.debug_list().entries(self.trees().iter()).finish()
     }
 }
 
@@ -91,7 +153,10 @@ impl Extend<TokenStream> for TokenStream {
     fn extend<I: IntoIterator<Item = TokenStream>>(&mut self, streams: I) {
         let trees = self.trees_mut();
         for stream in streams {
-            trees.extend(Rc::unwrap_or_clone(stream.trees));
+            match stream.repr {
+                Repr::Trees(more) => trees.extend(Rc::unwrap_or_clone(more)),
+                _ => trees.extend(Rc::unwrap_or_clone(stream.trees())),
+            }
         }
     }
 }
@@ -102,7 +167,11 @@ impl IntoIterator for TokenStream {
 
     fn into_iter(self) -> IntoIter {
         IntoIter {
-            trees: Rc::unwrap_or_clone(self.trees).into_iter(),
+            trees: match self.repr {
+                Repr::Trees(trees) => Rc::unwrap_or_clone(trees),
+                _ => Rc::unwrap_or_clone(self.trees()),
+            }
+            .into_iter(),
         }
     }
 }

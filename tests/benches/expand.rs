@@ -108,5 +108,37 @@ fn loading(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, expansion, loading);
+/// The steps of the 10-field derive inside one reused instance, each macro of
+/// the `phases` guest doing one step more than the last; the native rows are
+/// the same steps on `proc_macro2` tokens.
+fn phases(c: &mut Criterion) {
+    let component = procbox_tests::component("phases");
+    let mut instance = component.instantiate().expect("instantiates");
+    let input = input(10);
+    let mut group = c.benchmark_group("phases-10");
+    for phase in [
+        "phase_empty",
+        "phase_identity",
+        "phase_to_pm2",
+        "phase_roundtrip",
+        "phase_parse",
+        "phase_derive_only",
+        "phase_all",
+    ] {
+        group.bench_function(phase, |b| {
+            b.iter(|| {
+                instance
+                    .expand(&Invocation::function(phase, &input))
+                    .expect("expands")
+            })
+        });
+    }
+    group.bench_function("native_parse", |b| {
+        b.iter(|| syn::parse2::<syn::DeriveInput>(input.clone()).expect("parses"))
+    });
+    group.bench_function("native_all", |b| b.iter(|| native(&input)));
+    group.finish();
+}
+
+criterion_group!(benches, expansion, loading, phases);
 criterion_main!(benches);

@@ -17,6 +17,7 @@ const GUESTS: &[&str] = &[
     "reads-file",
     "attacker",
     "forger",
+    "phases",
 ];
 
 /// The workspace root.

@@ -6,9 +6,9 @@ use std::str::FromStr;
 use proc_macro2 as pm2;
 use quote::{quote, quote_spanned};
 
-use crate::bridge;
 use crate::span::CALL_SITE;
 use crate::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use crate::{bridge, wire};
 
 /// Gives every token (and each part of every group) its own handle, from 100.
 fn with_distinct_spans(stream: TokenStream, next: &mut u32) -> TokenStream {
@@ -57,8 +57,9 @@ fn spanned(src: &str) -> TokenStream {
 
 #[test]
 fn round_trip_keeps_every_span_and_token() {
-    let original =
-        spanned("struct S<'a> { r#type: &'a [u8; 4], x: -1 } \"s\" c\"c\" -2.5f32 1u8 += ()");
+    let original = spanned(
+        "struct S<'a> { r#type: &'a [u8; 4], x: -1 } \"s\" c\"c\" -2.5f32 1u8 += () r#\"a b\"# b'x' '\\''",
+    );
     let converted = pm2::TokenStream::from(original.clone());
     assert_eq!(converted.to_string(), original.to_string());
     let back = TokenStream::from(converted);
@@ -165,4 +166,103 @@ fn reset_starts_afresh() {
     let second = TokenStream::from(pm2::TokenStream::from(second_input.clone()));
     assert_eq!(handles(&second), handles(&second_input));
     drop(first);
+}
+
+/// The stream as the host would receive it, decoded back into token trees.
+fn through_the_wire(stream: TokenStream) -> TokenStream {
+    TokenStream::from_trees(wire::decode(&wire::encode(stream)))
+}
+
+#[test]
+fn the_input_goes_from_the_wire_to_proc_macro2_and_back_with_its_handles() {
+    let original = spanned("#[derive(X)] struct S<T> { a: Vec<T>, b: [u8; 2], c: \"s\" }");
+    let input = TokenStream::from_wire(wire::encode(original.clone()));
+    // Returned unchanged, it goes back as it came.
+    let unchanged = through_the_wire(input.clone());
+    assert_eq!(unchanged.to_string(), original.to_string());
+    assert_eq!(handles(&unchanged), handles(&original));
+    // Through proc_macro2 (what `parse_macro_input!` does), and back.
+    let converted = pm2::TokenStream::from(input);
+    assert_eq!(converted.to_string(), original.to_string());
+    let back = through_the_wire(TokenStream::from(converted));
+    assert_eq!(back.to_string(), original.to_string());
+    assert_eq!(handles(&back), handles(&original));
+}
+
+#[test]
+fn streams_of_every_representation_flatten_together_in_order() {
+    let input = spanned("name 1u8");
+    let ident: syn::Ident = syn::parse2(
+        input
+            .clone()
+            .into_iter()
+            .take(1)
+            .collect::<TokenStream>()
+            .into(),
+    )
+    .expect("an ident");
+    let from_quote = TokenStream::from(quote!(let #ident = 2;));
+    let from_wire = TokenStream::from_wire(wire::encode(input.clone()));
+    let mut group = Group::new(Delimiter::Brace, from_quote);
+    group.set_span(Span(7));
+    let mixed: TokenStream = [
+        TokenTree::from(group),
+        Group::new(Delimiter::Bracket, from_wire).into(),
+        Ident::new("tail", Span(8)).into(),
+    ]
+    .into_iter()
+    .collect();
+    let expected = "{ let name = 2 ; } [name 1u8] tail";
+    assert_eq!(mixed.to_string(), expected);
+    let back = through_the_wire(mixed);
+    assert_eq!(back.to_string(), expected);
+    let name = handles(&input)[0];
+    let one = handles(&input)[1];
+    assert_eq!(
+        handles(&back),
+        [7, 7, 7, CALL_SITE, name, CALL_SITE, CALL_SITE, CALL_SITE]
+            .into_iter()
+            .chain([CALL_SITE, CALL_SITE, CALL_SITE, name, one, 8])
+            .collect::<Vec<u32>>()
+    );
+}
+
+#[test]
+fn the_span_pool_grows_within_an_expansion() {
+    let small = spanned("a");
+    let first = pm2::TokenStream::from(small.clone());
+    // Each conversion needs more slots than the pool has so far.
+    let mut next = 1000;
+    let mut conversions = Vec::new();
+    for tokens in [40, 100, 400] {
+        let src = vec!["x"; tokens].join(" ");
+        let stream = with_distinct_spans(TokenStream::from_str(&src).expect("lexes"), &mut next);
+        conversions.push((handles(&stream), pm2::TokenStream::from(stream)));
+    }
+    for (expected, converted) in conversions {
+        assert_eq!(handles(&TokenStream::from(converted)), expected);
+    }
+    assert_eq!(handles(&TokenStream::from(first)), handles(&small));
+}
+
+#[test]
+fn the_span_pool_serves_many_expansions() {
+    // Past the point where the source map is cleared, twice.
+    for expansion in 0..150 {
+        let src = format!("f{expansion}({expansion}, \"s\") + {{ x }}");
+        let original = spanned(&src);
+        let back = TokenStream::from(pm2::TokenStream::from(original.clone()));
+        assert_eq!(back.to_string(), original.to_string());
+        assert_eq!(handles(&back), handles(&original));
+    }
+    // Each expansion lexed two texts (the source and its literals), 300 in
+    // all; the source map was cleared on the way, so it holds far fewer.
+    let probe = pm2::TokenStream::from_str("probe").expect("lexes");
+    let file = probe.into_iter().next().expect("a token").span().file();
+    let index: usize = file
+        .trim_start_matches("<parsed string ")
+        .trim_end_matches('>')
+        .parse()
+        .expect("proc_macro2 names lexed text `<parsed string N>`");
+    assert!(index < 150, "the source map holds {index} texts");
 }

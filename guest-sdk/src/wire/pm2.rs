@@ -1,0 +1,120 @@
+//! The flat format to and from `proc_macro2` tokens, without going through
+//! this crate's token trees: the path of a macro written with `syn` and
+//! `quote`.
+
+use proc_macro2 as pm2;
+
+use super::{
+    Encoder, WireStream, delimiter_from_wire, delimiter_to_wire, slice, spacing_from_wire,
+};
+use super::{spacing_to_wire, wire};
+use crate::bridge::{self, Literals, pool};
+use crate::{Spacing, Span};
+
+/// `proc_macro2` tokens for a flat stream, with spans standing for its
+/// handles.
+pub(crate) fn to_proc_macro2(stream: &WireStream) -> pm2::TokenStream {
+    let text = &stream.text;
+    let mut literals = Literals::lex(stream.tokens.iter().filter_map(|token| match token {
+        wire::Token::Literal(t) => Some(slice(text, t.text)),
+        _ => None,
+    }));
+    pool::with(|pool| {
+        pool.reserve(stream.tokens.len());
+        build(text, &stream.tokens, pool, &mut literals)
+    })
+}
+
+fn build(
+    text: &str,
+    tokens: &[wire::Token],
+    pool: &mut pool::Pool,
+    literals: &mut Literals,
+) -> pm2::TokenStream {
+    let mut trees = Vec::new();
+    let mut at = 0;
+    while let Some(token) = tokens.get(at) {
+        at += 1;
+        trees.push(match token {
+            wire::Token::Group(g) => {
+                let end = at + g.len as usize;
+                let inner = tokens
+                    .get(at..end)
+                    .expect("procbox host sent a group longer than its stream");
+                at = end;
+                let delimiter = bridge::delimiter_to_pm2(delimiter_from_wire(g.delimiter));
+                let mut group = pm2::Group::new(delimiter, build(text, inner, pool, literals));
+                group.set_span(pool.group(Span(g.span), Span(g.span_open), Span(g.span_close)));
+                pm2::TokenTree::Group(group)
+            }
+            wire::Token::Ident(t) => {
+                let span = pool.leaf(Span(t.span));
+                let name = slice(text, t.text);
+                pm2::TokenTree::Ident(if t.is_raw {
+                    pm2::Ident::new_raw(name, span)
+                } else {
+                    pm2::Ident::new(name, span)
+                })
+            }
+            wire::Token::Punct(t) => {
+                let spacing = bridge::spacing_to_pm2(spacing_from_wire(t.spacing));
+                let mut punct = pm2::Punct::new(t.ch, spacing);
+                punct.set_span(pool.leaf(Span(t.span)));
+                pm2::TokenTree::Punct(punct)
+            }
+            wire::Token::Literal(t) => {
+                let mut literal = literals.next(slice(text, t.text));
+                literal.set_span(pool.leaf(Span(t.span)));
+                pm2::TokenTree::Literal(literal)
+            }
+        });
+    }
+    trees.into_iter().collect()
+}
+
+/// Appends `stream` to `out`, mapping each span to the handle it stands for.
+pub(super) fn encode_into(stream: pm2::TokenStream, out: &mut Encoder) {
+    pool::with(|pool| encode_with(stream, pool, out));
+}
+
+fn encode_with(stream: pm2::TokenStream, pool: &pool::Pool, out: &mut Encoder) {
+    for tree in stream {
+        match tree {
+            pm2::TokenTree::Group(g) => {
+                let at = out.start_group(wire::GroupToken {
+                    delimiter: delimiter_to_wire(bridge::delimiter_from_pm2(g.delimiter())),
+                    span: pool.handle_of(g.span()).0,
+                    span_open: pool.handle_of(g.span_open()).0,
+                    span_close: pool.handle_of(g.span_close()).0,
+                    len: 0,
+                });
+                encode_with(g.stream(), pool, out);
+                out.end_group(at);
+            }
+            pm2::TokenTree::Ident(i) => {
+                let mut text = out.display(&i);
+                let is_raw = out.strip_raw(&mut text);
+                out.push(wire::Token::Ident(wire::IdentToken {
+                    text,
+                    is_raw,
+                    span: pool.handle_of(i.span()).0,
+                }));
+            }
+            pm2::TokenTree::Punct(p) => out.push(wire::Token::Punct(wire::PunctToken {
+                ch: p.as_char(),
+                spacing: spacing_to_wire(match p.spacing() {
+                    pm2::Spacing::Alone => Spacing::Alone,
+                    pm2::Spacing::Joint => Spacing::Joint,
+                }),
+                span: pool.handle_of(p.span()).0,
+            })),
+            pm2::TokenTree::Literal(l) => {
+                let text = out.display(&l);
+                out.push(wire::Token::Literal(wire::LiteralToken {
+                    text,
+                    span: pool.handle_of(l.span()).0,
+                }));
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The flat format to and from this crate's token trees.
+
+use super::{
+    Encoder, WireStream, delimiter_from_wire, delimiter_to_wire, slice, spacing_from_wire,
+};
+use super::{spacing_to_wire, wire};
+use crate::{Group, Ident, Literal, Punct, Span, TokenStream, TokenTree};
+
+/// The token trees of a flat stream.
+pub(crate) fn decode(stream: &WireStream) -> Vec<TokenTree> {
+    decode_trees(&stream.text, &stream.tokens)
+}
+
+fn decode_trees(text: &str, tokens: &[wire::Token]) -> Vec<TokenTree> {
+    let mut trees = Vec::new();
+    let mut at = 0;
+    while let Some(token) = tokens.get(at) {
+        at += 1;
+        trees.push(match token {
+            wire::Token::Group(g) => {
+                let end = at + g.len as usize;
+                let inner = tokens
+                    .get(at..end)
+                    .expect("procbox host sent a group longer than its stream");
+                at = end;
+                TokenTree::Group(Group {
+                    delimiter: delimiter_from_wire(g.delimiter),
+                    stream: TokenStream::from_trees(decode_trees(text, inner)),
+                    span: Span(g.span),
+                    span_open: Span(g.span_open),
+                    span_close: Span(g.span_close),
+                })
+            }
+            wire::Token::Ident(t) => TokenTree::Ident(Ident {
+                name: slice(text, t.text).into(),
+                is_raw: t.is_raw,
+                span: Span(t.span),
+            }),
+            wire::Token::Punct(t) => TokenTree::Punct(Punct {
+                ch: t.ch,
+                spacing: spacing_from_wire(t.spacing),
+                span: Span(t.span),
+            }),
+            wire::Token::Literal(t) => TokenTree::Literal(Literal {
+                repr: slice(text, t.text).into(),
+                span: Span(t.span),
+            }),
+        });
+    }
+    trees
+}
+
+/// Appends `trees` to `out`.
+pub(super) fn encode_into(trees: &[TokenTree], out: &mut Encoder) {
+    for tree in trees {
+        match tree {
+            TokenTree::Group(g) => {
+                let at = out.start_group(wire::GroupToken {
+                    delimiter: delimiter_to_wire(g.delimiter),
+                    span: g.span.0,
+                    span_open: g.span_open.0,
+                    span_close: g.span_close.0,
+                    len: 0,
+                });
+                out.stream(&g.stream);
+                out.end_group(at);
+            }
+            TokenTree::Ident(t) => {
+                let text = out.text(&t.name);
+                out.push(wire::Token::Ident(wire::IdentToken {
+                    text,
+                    is_raw: t.is_raw,
+                    span: t.span.0,
+                }));
+            }
+            TokenTree::Punct(t) => out.push(wire::Token::Punct(wire::PunctToken {
+                ch: t.ch,
+                spacing: spacing_to_wire(t.spacing),
+                span: t.span.0,
+            })),
+            TokenTree::Literal(t) => {
+                let text = out.text(&t.repr);
+                out.push(wire::Token::Literal(wire::LiteralToken {
+                    text,
+                    span: t.span.0,
+                }));
+            }
+        }
+    }
+}
