@@ -54,12 +54,13 @@ fn flatten_into(stream: &TokenStream, spans: &mut SpanTable, out: &mut wire::Tok
                 }
             }
             TokenTree::Ident(i) => {
-                let name = i.to_string();
-                let (name, is_raw) = match name.strip_prefix("r#") {
-                    Some(unraw) => (unraw, true),
-                    None => (name.as_str(), false),
-                };
-                let text = push_text(&mut out.text, name);
+                let mut text = push_display(&mut out.text, &i);
+                let start = text.start as usize;
+                let is_raw = out.text[start..].starts_with("r#");
+                if is_raw {
+                    text.start += 2;
+                    text.len -= 2;
+                }
                 out.tokens.push(wire::Token::Ident(wire::IdentToken {
                     text,
                     is_raw,
@@ -75,7 +76,7 @@ fn flatten_into(stream: &TokenStream, spans: &mut SpanTable, out: &mut wire::Tok
                 span: spans.push_input(p.span()),
             })),
             TokenTree::Literal(l) => {
-                let text = push_text(&mut out.text, &l.to_string());
+                let text = push_display(&mut out.text, &l);
                 out.tokens.push(wire::Token::Literal(wire::LiteralToken {
                     text,
                     span: spans.push_input(l.span()),
@@ -85,12 +86,15 @@ fn flatten_into(stream: &TokenStream, spans: &mut SpanTable, out: &mut wire::Tok
     }
 }
 
-fn push_text(text: &mut String, s: &str) -> wire::TextRange {
-    let start = text.len() as u32;
-    text.push_str(s);
+/// Appends `value`'s text to `text` (without a temporary string per token).
+fn push_display(text: &mut String, value: &impl std::fmt::Display) -> wire::TextRange {
+    use std::fmt::Write;
+    let start = text.len();
+    // Writing to a `String` cannot fail.
+    let _ = write!(text, "{value}");
     wire::TextRange {
-        start,
-        len: s.len() as u32,
+        start: start as u32,
+        len: (text.len() - start) as u32,
     }
 }
 

@@ -133,6 +133,17 @@ fn phases(c: &mut Criterion) {
             })
         });
     }
+    // The same in a fresh instance per expansion (the default): what a fresh
+    // instance adds to doing nothing, and to the whole derive.
+    for phase in ["phase_empty", "phase_all"] {
+        group.bench_function(format!("{phase}-fresh"), |b| {
+            b.iter(|| {
+                component
+                    .expand(&Invocation::function(phase, &input))
+                    .expect("expands")
+            })
+        });
+    }
     group.bench_function("native_parse", |b| {
         b.iter(|| syn::parse2::<syn::DeriveInput>(input.clone()).expect("parses"))
     });
