@@ -1,7 +1,9 @@
 //! `#[derive(ToJson)]` natively in-process vs in the sandbox (a reused
 //! instance, and a fresh instance per expansion), on a 1-field and a 10-field
 //! struct; the cost of a fresh instance alone; and loading a component from
-//! the precompiled cache vs compiling it.
+//! the precompiled cache vs compiling it; the steps of the derive inside the
+//! sandbox; and, on request, another build of the derive side by side with
+//! the current one (see [`baseline`]).
 //!
 //! `cargo bench -p procbox-tests --bench expand`
 
@@ -151,5 +153,50 @@ fn phases(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, expansion, loading, phases);
+/// With `PROCBOX_BENCH_BASELINE=path/to/json_derive.wasm` (e.g. built from
+/// an older commit), that component and the current one side by side in one
+/// run, reused and fresh: the way to measure a change to the SDK or the host
+/// on a noisy machine. Without it, nothing runs.
+fn baseline(c: &mut Criterion) {
+    let Some(baseline) = std::env::var_os("PROCBOX_BENCH_BASELINE") else {
+        return;
+    };
+    let host = Host::builder().no_cache().build().expect("host");
+    let current = host.load_file(wasm("json_derive")).expect("loads");
+    let baseline = host
+        .load_file(baseline)
+        .expect("the baseline component loads");
+    let mut group = c.benchmark_group("baseline");
+    for fields in [1, 10] {
+        let input = input(fields);
+        let expected = native(&input).to_string();
+        group.bench_with_input(BenchmarkId::new("native", fields), &input, |b, input| {
+            b.iter(|| native(input))
+        });
+        for (name, component) in [("baseline", &baseline), ("current", &current)] {
+            let output = component.expand_derive("ToJson", &input).expect("expands");
+            assert_eq!(output.tokens.to_string(), expected, "{name} disagrees");
+            let mut instance = component.instantiate().expect("instantiates");
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}-reused"), fields),
+                &input,
+                |b, input| {
+                    b.iter(|| {
+                        instance
+                            .expand(&Invocation::derive("ToJson", input))
+                            .expect("expands")
+                    })
+                },
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}-fresh"), fields),
+                &input,
+                |b, input| b.iter(|| component.expand_derive("ToJson", input).expect("expands")),
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, expansion, loading, phases, baseline);
 criterion_main!(benches);
