@@ -137,7 +137,7 @@ fn phases(c: &mut Criterion) {
     }
     // The same in a fresh instance per expansion (the default): what a fresh
     // instance adds to doing nothing, and to the whole derive.
-    for phase in ["phase_empty", "phase_all"] {
+    for phase in ["phase_empty", "phase_to_pm2", "phase_all"] {
         group.bench_function(format!("{phase}-fresh"), |b| {
             b.iter(|| {
                 component

@@ -34,7 +34,7 @@ pub(crate) fn to_proc_macro2(stream: &TokenStream) -> pm2::TokenStream {
         Repr::Trees(trees) => {
             let mut collected = Collected::default();
             collected.walk(trees);
-            pool::with(|pool| pool.reserve(collected.slots));
+            pool::with(|pool| pool.reserve(collected.groups, collected.leaves));
             let mut source = Placeholders {
                 literals: Literals::lex(collected.literals.into_iter()),
             };
@@ -120,27 +120,31 @@ pub(crate) fn trees_from_proc_macro2(stream: pm2::TokenStream) -> Vec<TokenTree>
     })
 }
 
-/// What a conversion of token trees needs up front: its slot count and its
-/// literals, in the order [`build`] visits them (it descends into the same
-/// groups: those held as token trees).
+/// What a conversion of token trees needs up front: how many groups and other
+/// tokens it has, and its literals in the order [`build`] visits them (it
+/// descends into the same groups: those held as token trees).
 #[derive(Default)]
 struct Collected<'a> {
-    slots: usize,
+    groups: usize,
+    leaves: usize,
     literals: Vec<&'a str>,
 }
 
 impl<'a> Collected<'a> {
     fn walk(&mut self, trees: &'a [TokenTree]) {
-        self.slots += trees.len();
         for tree in trees {
             match tree {
-                TokenTree::Literal(l) => self.literals.push(&l.repr),
+                TokenTree::Literal(l) => {
+                    self.leaves += 1;
+                    self.literals.push(&l.repr);
+                }
                 TokenTree::Group(g) => {
+                    self.groups += 1;
                     if let Repr::Trees(inner) = &g.stream.repr {
                         self.walk(inner);
                     }
                 }
-                TokenTree::Ident(_) | TokenTree::Punct(_) => {}
+                TokenTree::Ident(_) | TokenTree::Punct(_) => self.leaves += 1,
             }
         }
     }

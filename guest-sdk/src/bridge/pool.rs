@@ -6,7 +6,9 @@
 //! and hands out its spans: slot `k` is the empty group at characters `2k` and
 //! `2k + 1`, so it offers a whole-group span whose first and last characters
 //! are its delimiters (how `proc_macro2` derives `span_open`/`span_close`).
-//! A leaf token gets the slot's open-delimiter span.
+//! A group token takes a slot; leaf tokens take half a slot each (the open or
+//! the close delimiter's span), so a fresh instance lexes about one slot per
+//! group and one per two other tokens.
 //!
 //! Each expansion records which host handle each slot it used stands for.
 //! Mapping a span back is two lookups in `proc_macro2`'s source map (`start`
@@ -68,8 +70,10 @@ pub(crate) struct Pool {
     /// Slots over all texts.
     capacity: usize,
     /// Host handles of each slot given out in this expansion, in the order of
-    /// its spans (open or leaf, whole, close).
+    /// its spans (open, whole, close); a slot of leaves has no whole handle.
     handles: Vec<[u32; 3]>,
+    /// The slot whose close half is free for the next leaf.
+    free_half: Option<usize>,
     /// Expansions since the source map was last cleared.
     expansions: u32,
     /// Slots to lex at least when a pool text is next needed: what the
@@ -80,6 +84,7 @@ pub(crate) struct Pool {
 impl Pool {
     fn reset(&mut self) {
         self.handles.clear();
+        self.free_half = None;
         self.expansions += 1;
         if self.texts.len() > 1 || self.expansions >= REUSE_LIMIT {
             pm2::extra::invalidate_current_thread_spans();
@@ -90,8 +95,13 @@ impl Pool {
         }
     }
 
-    /// Makes room for `slots` more slots in this expansion.
-    pub(crate) fn reserve(&mut self, slots: usize) {
+    /// Makes room for `groups` group tokens and `leaves` other tokens in this
+    /// expansion, so a conversion lexes at most one pool text.
+    pub(crate) fn reserve(&mut self, groups: usize, leaves: usize) {
+        self.reserve_slots(groups + leaves.div_ceil(2));
+    }
+
+    fn reserve_slots(&mut self, slots: usize) {
         let needed = self.handles.len() + slots;
         if needed > self.capacity {
             let size = (needed - self.capacity)
@@ -127,11 +137,15 @@ impl Pool {
         self.next_size = 0;
     }
 
-    /// The span of the next free slot, after giving it `handles`.
-    fn take(&mut self, handles: [u32; 3], which: usize) -> pm2::Span {
-        self.reserve(1);
-        let index = self.handles.len();
+    /// Gives the next free slot `handles`; returns its index.
+    fn take(&mut self, handles: [u32; 3]) -> usize {
+        self.reserve_slots(1);
         self.handles.push(handles);
+        self.handles.len() - 1
+    }
+
+    /// Span `which` (0 open, 1 whole, 2 close) of slot `index`.
+    fn span(&self, index: usize, which: usize) -> pm2::Span {
         self.texts
             .iter()
             .rev()
@@ -147,7 +161,13 @@ impl Pool {
             // Maps back to the call site without a slot.
             return pm2::Span::call_site();
         }
-        self.take([handle.0, NO_HANDLE, NO_HANDLE], 0)
+        if let Some(index) = self.free_half.take() {
+            self.handles[index][2] = handle.0;
+            return self.span(index, 2);
+        }
+        let index = self.take([handle.0, NO_HANDLE, NO_HANDLE]);
+        self.free_half = Some(index);
+        self.span(index, 0)
     }
 
     /// A group span standing for `whole`, whose first and last characters
@@ -156,7 +176,8 @@ impl Pool {
         if [whole.0, open.0, close.0] == [CALL_SITE; 3] {
             return pm2::Span::call_site();
         }
-        self.take([open.0, whole.0, close.0], 1)
+        let index = self.take([open.0, whole.0, close.0]);
+        self.span(index, 1)
     }
 
     /// The host handle `span` stands for: exact for any span the pool gave

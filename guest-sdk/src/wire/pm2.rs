@@ -20,7 +20,12 @@ pub(crate) fn to_proc_macro2(stream: &WireStream) -> pm2::TokenStream {
         _ => None,
     }));
     pool::with(|pool| {
-        pool.reserve(stream.tokens.len());
+        let groups = stream
+            .tokens
+            .iter()
+            .filter(|token| matches!(token, wire::Token::Group(_)))
+            .count();
+        pool.reserve(groups, stream.tokens.len() - groups);
         build(text, &stream.tokens, pool, &mut literals)
     })
 }
