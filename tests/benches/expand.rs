@@ -7,9 +7,10 @@
 //!
 //! `cargo bench -p procbox-tests --bench expand`
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
 use json_derive::logic;
-use procbox_host::{Host, Invocation};
+use procbox_host::{Host, Invocation, MacroComponent};
 use procbox_tests::{tokens, wasm};
 
 /// A generic struct with `fields` fields, all but the last renamed.
@@ -33,7 +34,6 @@ fn native(input: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
 fn expansion(c: &mut Criterion) {
     let host = Host::builder().no_cache().build().expect("host");
     let component = host.load_file(wasm("json_derive")).expect("loads");
-    let mut instance = component.instantiate().expect("instantiates");
     // As the cargo shim runs it inside rustc: explicit bounds checks instead
     // of signal handlers.
     let in_rustc = Host::builder()
@@ -60,22 +60,7 @@ fn expansion(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("native", fields), &input, |b, input| {
             b.iter(|| native(input))
         });
-        group.bench_with_input(
-            BenchmarkId::new("sandbox-reused", fields),
-            &input,
-            |b, input| {
-                b.iter(|| {
-                    instance
-                        .expand(&Invocation::derive("ToJson", input))
-                        .expect("expands")
-                })
-            },
-        );
-        group.bench_with_input(
-            BenchmarkId::new("sandbox-fresh", fields),
-            &input,
-            |b, input| b.iter(|| component.expand_derive("ToJson", input).expect("expands")),
-        );
+        reused_and_fresh(&mut group, "sandbox", &component, fields, &input);
         group.bench_with_input(
             BenchmarkId::new("sandbox-fresh-no-signals", fields),
             &input,
@@ -86,6 +71,34 @@ fn expansion(c: &mut Criterion) {
         b.iter(|| component.instantiate().expect("instantiates"))
     });
     group.finish();
+}
+
+/// `ToJson` on `input` with `component`, in one reused instance
+/// (`{name}-reused`) and in a fresh instance per expansion (`{name}-fresh`).
+fn reused_and_fresh(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    component: &MacroComponent,
+    fields: usize,
+    input: &proc_macro2::TokenStream,
+) {
+    let mut instance = component.instantiate().expect("instantiates");
+    group.bench_with_input(
+        BenchmarkId::new(format!("{name}-reused"), fields),
+        input,
+        |b, input| {
+            b.iter(|| {
+                instance
+                    .expand(&Invocation::derive("ToJson", input))
+                    .expect("expands")
+            })
+        },
+    );
+    group.bench_with_input(
+        BenchmarkId::new(format!("{name}-fresh"), fields),
+        input,
+        |b, input| b.iter(|| component.expand_derive("ToJson", input).expect("expands")),
+    );
 }
 
 fn loading(c: &mut Criterion) {
@@ -176,23 +189,7 @@ fn baseline(c: &mut Criterion) {
         for (name, component) in [("baseline", &baseline), ("current", &current)] {
             let output = component.expand_derive("ToJson", &input).expect("expands");
             assert_eq!(output.tokens.to_string(), expected, "{name} disagrees");
-            let mut instance = component.instantiate().expect("instantiates");
-            group.bench_with_input(
-                BenchmarkId::new(format!("{name}-reused"), fields),
-                &input,
-                |b, input| {
-                    b.iter(|| {
-                        instance
-                            .expand(&Invocation::derive("ToJson", input))
-                            .expect("expands")
-                    })
-                },
-            );
-            group.bench_with_input(
-                BenchmarkId::new(format!("{name}-fresh"), fields),
-                &input,
-                |b, input| b.iter(|| component.expand_derive("ToJson", input).expect("expands")),
-            );
+            reused_and_fresh(&mut group, name, component, fields, &input);
         }
     }
     group.finish();

@@ -122,6 +122,28 @@ impl Encoder {
     }
 }
 
+/// The top-level tokens of a flat stream, each with the tokens inside it
+/// (empty unless it is a group).
+///
+/// The host is trusted (it produced this from its own tokens), so an
+/// inconsistency is a host bug and panics, which the host reports.
+fn top_level(tokens: &[wire::Token]) -> impl Iterator<Item = (&wire::Token, &[wire::Token])> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let token = tokens.get(at)?;
+        at += 1;
+        let mut inner: &[wire::Token] = &[];
+        if let wire::Token::Group(g) = token {
+            let end = at + g.len as usize;
+            inner = tokens
+                .get(at..end)
+                .expect("procbox host sent a group longer than its stream");
+            at = end;
+        }
+        Some((token, inner))
+    })
+}
+
 /// The text `range` points at.
 ///
 /// The host is trusted (it produced this from its own tokens), so an

@@ -7,7 +7,7 @@ use proc_macro2 as pm2;
 use super::{
     Encoder, WireStream, delimiter_from_wire, delimiter_to_wire, slice, spacing_from_wire,
 };
-use super::{spacing_to_wire, wire};
+use super::{spacing_to_wire, top_level, wire};
 use crate::bridge::{self, Literals, pool};
 use crate::{Spacing, Span};
 
@@ -36,17 +36,9 @@ fn build(
     pool: &mut pool::Pool,
     literals: &mut Literals,
 ) -> pm2::TokenStream {
-    let mut trees = Vec::new();
-    let mut at = 0;
-    while let Some(token) = tokens.get(at) {
-        at += 1;
-        trees.push(match token {
+    top_level(tokens)
+        .map(|(token, inner)| match token {
             wire::Token::Group(g) => {
-                let end = at + g.len as usize;
-                let inner = tokens
-                    .get(at..end)
-                    .expect("procbox host sent a group longer than its stream");
-                at = end;
                 let delimiter = bridge::delimiter_to_pm2(delimiter_from_wire(g.delimiter));
                 let mut group = pm2::Group::new(delimiter, build(text, inner, pool, literals));
                 group.set_span(pool.group(Span(g.span), Span(g.span_open), Span(g.span_close)));
@@ -72,9 +64,8 @@ fn build(
                 literal.set_span(pool.leaf(Span(t.span)));
                 pm2::TokenTree::Literal(literal)
             }
-        });
-    }
-    trees.into_iter().collect()
+        })
+        .collect()
 }
 
 /// Appends `stream` to `out`, mapping each span to the handle it stands for.

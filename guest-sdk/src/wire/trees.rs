@@ -2,6 +2,7 @@
 
 use super::{
     Encoder, WireStream, delimiter_from_wire, delimiter_to_wire, slice, spacing_from_wire,
+    top_level,
 };
 use super::{spacing_to_wire, wire};
 use crate::{Group, Ident, Literal, Punct, Span, TokenStream, TokenTree};
@@ -12,25 +13,15 @@ pub(crate) fn decode(stream: &WireStream) -> Vec<TokenTree> {
 }
 
 fn decode_trees(text: &str, tokens: &[wire::Token]) -> Vec<TokenTree> {
-    let mut trees = Vec::new();
-    let mut at = 0;
-    while let Some(token) = tokens.get(at) {
-        at += 1;
-        trees.push(match token {
-            wire::Token::Group(g) => {
-                let end = at + g.len as usize;
-                let inner = tokens
-                    .get(at..end)
-                    .expect("procbox host sent a group longer than its stream");
-                at = end;
-                TokenTree::Group(Group {
-                    delimiter: delimiter_from_wire(g.delimiter),
-                    stream: TokenStream::from_trees(decode_trees(text, inner)),
-                    span: Span(g.span),
-                    span_open: Span(g.span_open),
-                    span_close: Span(g.span_close),
-                })
-            }
+    top_level(tokens)
+        .map(|(token, inner)| match token {
+            wire::Token::Group(g) => TokenTree::Group(Group {
+                delimiter: delimiter_from_wire(g.delimiter),
+                stream: TokenStream::from_trees(decode_trees(text, inner)),
+                span: Span(g.span),
+                span_open: Span(g.span_open),
+                span_close: Span(g.span_close),
+            }),
             wire::Token::Ident(t) => TokenTree::Ident(Ident {
                 name: slice(text, t.text).into(),
                 is_raw: t.is_raw,
@@ -45,9 +36,8 @@ fn decode_trees(text: &str, tokens: &[wire::Token]) -> Vec<TokenTree> {
                 repr: slice(text, t.text).into(),
                 span: Span(t.span),
             }),
-        });
-    }
-    trees
+        })
+        .collect()
 }
 
 /// Appends `trees` to `out`.
