@@ -30,6 +30,17 @@
 
 #![warn(missing_docs)]
 
+// The global allocator of a macro component (built for wasm only; natively
+// the unit tests drive it as a plain value).
+#[cfg(any(
+    test,
+    all(
+        feature = "allocator",
+        target_family = "wasm",
+        not(target_feature = "atomics")
+    )
+))]
+mod alloc;
 mod bindings;
 mod bridge;
 mod diagnostic;

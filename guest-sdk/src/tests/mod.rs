@@ -1,5 +1,6 @@
 //! Unit tests, run natively: the API mirror against proc_macro2's behaviour,
-//! and the span-keeping conversions.
+//! the span-keeping conversions, and the allocator.
 
+mod alloc;
 mod bridge;
 mod mirror;

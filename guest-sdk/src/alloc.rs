@@ -1,0 +1,252 @@
+//! A size-class allocator in front of wasi-libc's `malloc`, the global
+//! allocator of a macro component (cargo feature `allocator`, on by default).
+//!
+//! A macro built on `syn` and `quote` makes thousands of small allocations
+//! per expansion (identifier strings, token vectors, boxed syntax nodes) and
+//! frees them all before it returns. Inside the sandbox every one of them went
+//! through four calls (`__rust_alloc`, `__rdl_alloc`, `malloc`, `dlmalloc`)
+//! to a general-purpose allocator that splits and coalesces blocks; that was
+//! about a quarter of a derive's time in the guest (see BENCHMARKS.md).
+//!
+//! Here a request of at most [`SizeClasses::MAX_SMALL`] bytes (alignment at
+//! most 8) is rounded up to a multiple of 8 and served from a free list for
+//! that size: a freed block goes on the front of its list and the next
+//! request of that size takes it back. Lists are refilled by carving blocks
+//! from chunks obtained from `malloc`. Rust passes the layout to `dealloc`,
+//! so blocks carry no header. Larger or more aligned requests go to `malloc`
+//! unchanged.
+//!
+//! The cost of the speed: a small block, once freed, is only ever reused for
+//! the same size class, and chunks are never returned to `malloc`. The memory
+//! an instance holds is therefore the peak, per size class, of what it has
+//! had live at once. A fresh instance per expansion (the host's default)
+//! starts empty every time, and the host's memory limit bounds it in any case.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::UnsafeCell;
+use std::ptr;
+
+/// The granularity of size classes, and the alignment every small block has.
+const GRANULE: usize = 8;
+/// The number of size classes: `GRANULE`, `2 * GRANULE`, … `MAX_SMALL`.
+const CLASSES: usize = SizeClasses::MAX_SMALL / GRANULE;
+/// How much is taken from `malloc` at a time to carve small blocks from.
+/// Small, so that a macro that allocates little (the common case in a fresh
+/// instance) makes the heap no larger than before: 32 KiB chunks made an
+/// empty expansion in a fresh instance ~8% slower, 4 KiB ones do not.
+const CHUNK: usize = 4 * 1024;
+
+/// A global allocator for a single-threaded WebAssembly guest: free lists
+/// per size class for small blocks, the system allocator for the rest.
+///
+/// The SDK installs it as the `#[global_allocator]` of a macro component
+/// built for `wasm32-wasip2` when its `allocator` feature is on (the
+/// default). A macro crate that wants its own global allocator turns the
+/// feature off (`default-features = false, features = ["syn"]`).
+///
+/// It is not thread-safe: it is `Sync` (as a `static` needs) only on
+/// WebAssembly without the `atomics` feature, where there is one thread.
+pub(crate) struct SizeClasses {
+    state: UnsafeCell<State>,
+}
+
+/// The allocator's mutable state.
+struct State {
+    /// The first free block of each class; each free block's first word
+    /// points to the next one (null ends the list).
+    free: [*mut u8; CLASSES],
+    /// The unused rest of the current chunk: `next..end`.
+    next: *mut u8,
+    end: *mut u8,
+    /// The most recent chunk; each chunk's first word points to the one
+    /// before it, so that dropping the allocator frees them all.
+    chunks: *mut u8,
+}
+
+// SAFETY: on WebAssembly without the `atomics` target feature there are no
+// threads, so the state is never accessed from two threads; `alloc` and
+// `dealloc` never call back into the allocator (`System` is wasi-libc's
+// `malloc`), so no access overlaps another.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+unsafe impl Sync for SizeClasses {}
+
+impl SizeClasses {
+    /// The largest request served from the size classes, in bytes.
+    pub(crate) const MAX_SMALL: usize = 512;
+
+    /// An allocator with empty free lists (it takes no memory until used).
+    pub(crate) const fn new() -> SizeClasses {
+        SizeClasses {
+            state: UnsafeCell::new(State {
+                free: [ptr::null_mut(); CLASSES],
+                next: ptr::null_mut(),
+                end: ptr::null_mut(),
+                chunks: ptr::null_mut(),
+            }),
+        }
+    }
+
+    /// The size class of `layout`, or `None` for the system allocator.
+    #[inline]
+    fn class(layout: Layout) -> Option<usize> {
+        (layout.size() <= Self::MAX_SMALL && layout.align() <= GRANULE)
+            .then(|| layout.size().max(1).div_ceil(GRANULE) - 1)
+    }
+
+    /// A new block of `class` from the current chunk, or from a new one.
+    fn carve(state: &mut State, class: usize) -> *mut u8 {
+        let size = (class + 1) * GRANULE;
+        if (state.end as usize) - (state.next as usize) < size {
+            // The rest of the old chunk (less than one block) is abandoned.
+            // SAFETY: CHUNK is not zero and GRANULE is a power of two.
+            let chunk = unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, GRANULE)) };
+            if chunk.is_null() {
+                return chunk;
+            }
+            // SAFETY: the chunk is CHUNK bytes long and aligned for a
+            // pointer; its first GRANULE bytes link it to the previous one.
+            unsafe {
+                chunk.cast::<*mut u8>().write(state.chunks);
+                state.next = chunk.add(GRANULE);
+                state.end = chunk.add(CHUNK);
+            }
+            state.chunks = chunk;
+        }
+        let block = state.next;
+        // SAFETY: at least `size` bytes are left in the chunk (checked above).
+        state.next = unsafe { block.add(size) };
+        block
+    }
+}
+
+impl Drop for SizeClasses {
+    /// Frees every chunk (the global allocator is never dropped; a test's
+    /// allocator is).
+    fn drop(&mut self) {
+        let mut chunk = self.state.get_mut().chunks;
+        while !chunk.is_null() {
+            // SAFETY: `chunk` came from `System` with this layout, and its
+            // first word links to the previous chunk (see `carve`).
+            unsafe {
+                let previous = chunk.cast::<*mut u8>().read();
+                System.dealloc(chunk, Layout::from_size_align_unchecked(CHUNK, GRANULE));
+                chunk = previous;
+            }
+        }
+    }
+}
+
+// SAFETY: small blocks are disjoint pieces of chunks from `System`, aligned
+// to GRANULE (chunks are, and every block size is a multiple of it) and at
+// least as large as their class; a block is on a free list only after its
+// `dealloc`, and leaves it on the `alloc` that returns it. Everything else is
+// `System`'s.
+unsafe impl GlobalAlloc for SizeClasses {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let Some(class) = Self::class(layout) else {
+            // SAFETY: the caller's contract is `System`'s.
+            return unsafe { System.alloc(layout) };
+        };
+        // SAFETY: no other reference to the state exists (see `Sync`).
+        let state = unsafe { &mut *self.state.get() };
+        let block = state.free[class];
+        if block.is_null() {
+            return Self::carve(state, class);
+        }
+        // SAFETY: a free block holds the pointer to the next one in its first
+        // word (written by `dealloc`; blocks are at least a word and aligned).
+        state.free[class] = unsafe { block.cast::<*mut u8>().read() };
+        block
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
+        let Some(class) = Self::class(layout) else {
+            // SAFETY: a block of this layout came from `System`.
+            return unsafe { System.dealloc(block, layout) };
+        };
+        // SAFETY: no other reference to the state exists (see `Sync`).
+        let state = unsafe { &mut *self.state.get() };
+        // SAFETY: the block is ours, no longer used by the caller, and big
+        // and aligned enough for a pointer.
+        unsafe { block.cast::<*mut u8>().write(state.free[class]) };
+        state.free[class] = block;
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller guarantees `new_size`, rounded up to the
+        // alignment, does not overflow `isize`.
+        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        match (Self::class(layout), Self::class(new_layout)) {
+            // The block already has room for the new size.
+            (Some(old), Some(new)) if old == new => block,
+            // SAFETY: both layouts are `System`'s, which can grow in place.
+            (None, None) => unsafe { System.realloc(block, layout, new_size) },
+            _ => {
+                // SAFETY: the caller's contract: `new_layout` is valid and
+                // not zero-sized; `block` has `layout`.
+                unsafe {
+                    let moved = self.alloc(new_layout);
+                    if !moved.is_null() {
+                        ptr::copy_nonoverlapping(block, moved, layout.size().min(new_size));
+                        self.dealloc(block, layout);
+                    }
+                    moved
+                }
+            }
+        }
+    }
+}
+
+/// The allocator of a macro component (this module is only compiled for one,
+/// or for the unit tests).
+#[cfg(not(test))]
+#[global_allocator]
+static GLOBAL: SizeClasses = SizeClasses::new();
+
+/// The allocator the canonical ABI calls to place values the host passes in
+/// (an export's arguments, an import's results) in the guest's memory.
+///
+/// It must be `malloc`, not the global allocator: wasi-libc calls WASI
+/// imports too (e.g. for the environment) and frees what they return with
+/// `free`, which would corrupt its heap if given a block of the size classes.
+/// (Without this definition the component's `cabi_realloc` is std's, which
+/// uses the global allocator.) The other direction is safe: a block from
+/// `malloc` that Rust code frees joins a free list, since `malloc`'s blocks
+/// are at least as large as asked and aligned to 8.
+///
+/// # Safety
+/// As the canonical ABI specifies: `old_ptr` is null with `old_len` 0, or a
+/// block from this function of `old_len` bytes; `align` is a power of two.
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cabi_realloc(
+    old_ptr: *mut u8,
+    old_len: usize,
+    align: usize,
+    new_len: usize,
+) -> *mut u8 {
+    if new_len == 0 {
+        // A non-null, aligned pointer for an empty value, never freed.
+        return align as *mut u8;
+    }
+    // SAFETY: see the function's contract; `new_len` is not zero.
+    let block = unsafe {
+        if old_len == 0 {
+            System.alloc(Layout::from_size_align_unchecked(new_len, align))
+        } else {
+            System.realloc(
+                old_ptr,
+                Layout::from_size_align_unchecked(old_len, align),
+                new_len,
+            )
+        }
+    };
+    if block.is_null() {
+        // Out of memory (within the host's limit): trap.
+        std::process::abort();
+    }
+    block
+}
