@@ -16,6 +16,13 @@
 //! so blocks carry no header. Larger or more aligned requests go to `malloc`
 //! unchanged.
 //!
+//! Rust code also frees blocks it did not allocate: what the host passes in
+//! (an export's arguments, an import's results) is placed by `cabi_realloc`,
+//! which must be `malloc` (see `cabi_realloc` below). A bitmap of the chunks
+//! tells a block of ours from one of `malloc`'s, which goes back to `free`;
+//! keeping those on the free lists instead made a reused instance grow
+//! without bound (they came in faster than the same sizes were asked for).
+//!
 //! The cost of the speed: a small block, once freed, is only ever reused for
 //! the same size class, and chunks are never returned to `malloc`. The memory
 //! an instance holds is therefore the peak, per size class, of what it has
@@ -30,11 +37,12 @@ use std::ptr;
 const GRANULE: usize = 8;
 /// The number of size classes: `GRANULE`, `2 * GRANULE`, … `MAX_SMALL`.
 const CLASSES: usize = SizeClasses::MAX_SMALL / GRANULE;
-/// How much is taken from `malloc` at a time to carve small blocks from.
-/// Small, so that a macro that allocates little (the common case in a fresh
-/// instance) makes the heap no larger than before: 32 KiB chunks made an
-/// empty expansion in a fresh instance ~8% slower, 4 KiB ones do not.
-const CHUNK: usize = 4 * 1024;
+/// The size and alignment of the chunks small blocks are carved from (so a
+/// block's chunk is its address over `CHUNK`): one WebAssembly page.
+const CHUNK: usize = 64 * 1024;
+/// The number of chunks a 32-bit address space holds: one bit each in
+/// `State::ours` (8 KiB).
+const CHUNK_SLOTS: usize = ((1u64 << 32) / CHUNK as u64) as usize;
 
 /// A global allocator for a single-threaded WebAssembly guest: free lists
 /// per size class for small blocks, the system allocator for the rest.
@@ -61,6 +69,28 @@ struct State {
     /// The most recent chunk; each chunk's first word points to the one
     /// before it, so that dropping the allocator frees them all.
     chunks: *mut u8,
+    /// A bit per `CHUNK` of the address space: set where a chunk is ours.
+    ours: [u64; CHUNK_SLOTS / 64],
+}
+
+impl State {
+    /// The word of `ours` and the bit in it for the chunk holding `block`.
+    ///
+    /// Exact on wasm32, whose addresses are 32 bits. Natively (the unit
+    /// tests) distant addresses share a bit, which could only make a block of
+    /// `malloc`'s look like ours: the tests free only blocks of their own.
+    #[inline]
+    fn chunk_bit(block: *const u8) -> (usize, u64) {
+        let slot = (block as usize / CHUNK) % CHUNK_SLOTS;
+        (slot / 64, 1 << (slot % 64))
+    }
+
+    /// Whether `block` lies in one of our chunks.
+    #[inline]
+    fn is_ours(&self, block: *const u8) -> bool {
+        let (word, bit) = Self::chunk_bit(block);
+        self.ours[word] & bit != 0
+    }
 }
 
 // SAFETY: on WebAssembly without the `atomics` target feature there are no
@@ -82,6 +112,7 @@ impl SizeClasses {
                 next: ptr::null_mut(),
                 end: ptr::null_mut(),
                 chunks: ptr::null_mut(),
+                ours: [0; CHUNK_SLOTS / 64],
             }),
         }
     }
@@ -98,8 +129,7 @@ impl SizeClasses {
         let size = (class + 1) * GRANULE;
         if (state.end as usize) - (state.next as usize) < size {
             // The rest of the old chunk (less than one block) is abandoned.
-            // SAFETY: CHUNK is not zero and GRANULE is a power of two.
-            let chunk = unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, GRANULE)) };
+            let chunk = new_chunk();
             if chunk.is_null() {
                 return chunk;
             }
@@ -111,6 +141,8 @@ impl SizeClasses {
                 state.end = chunk.add(CHUNK);
             }
             state.chunks = chunk;
+            let (word, bit) = State::chunk_bit(chunk);
+            state.ours[word] |= bit;
         }
         let block = state.next;
         // SAFETY: at least `size` bytes are left in the chunk (checked above).
@@ -119,28 +151,55 @@ impl SizeClasses {
     }
 }
 
+/// A new chunk: a page of linear memory of its own.
+///
+/// Not from `malloc`: asking it for an aligned block made it write headers
+/// on three more pages, and a fresh instance paid for each with a page fault
+/// (three per expansion). wasi-libc's `malloc` copes with memory that others
+/// grow (its `sbrk` is `memory.grow`, and it takes the next growth as a new
+/// segment).
+#[cfg(target_arch = "wasm32")]
+fn new_chunk() -> *mut u8 {
+    const PAGE: usize = 64 * 1024;
+    match core::arch::wasm32::memory_grow(0, CHUNK / PAGE) {
+        usize::MAX => ptr::null_mut(),
+        pages => (pages * PAGE) as *mut u8,
+    }
+}
+
+/// A new chunk, natively (the unit tests): from the system allocator.
+#[cfg(not(target_arch = "wasm32"))]
+fn new_chunk() -> *mut u8 {
+    // SAFETY: CHUNK is not zero and a power of two.
+    unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, CHUNK)) }
+}
+
 impl Drop for SizeClasses {
-    /// Frees every chunk (the global allocator is never dropped; a test's
-    /// allocator is).
+    /// Frees every chunk natively (a test's allocator). In a guest there is
+    /// nothing to do: the global allocator is never dropped, and linear
+    /// memory never shrinks.
     fn drop(&mut self) {
-        let mut chunk = self.state.get_mut().chunks;
-        while !chunk.is_null() {
-            // SAFETY: `chunk` came from `System` with this layout, and its
-            // first word links to the previous chunk (see `carve`).
-            unsafe {
-                let previous = chunk.cast::<*mut u8>().read();
-                System.dealloc(chunk, Layout::from_size_align_unchecked(CHUNK, GRANULE));
-                chunk = previous;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let mut chunk = self.state.get_mut().chunks;
+            while !chunk.is_null() {
+                // SAFETY: `chunk` came from `System` with this layout, and
+                // its first word links to the previous chunk (see `carve`).
+                unsafe {
+                    let previous = chunk.cast::<*mut u8>().read();
+                    System.dealloc(chunk, Layout::from_size_align_unchecked(CHUNK, CHUNK));
+                    chunk = previous;
+                }
             }
         }
     }
 }
 
-// SAFETY: small blocks are disjoint pieces of chunks from `System`, aligned
+// SAFETY: small blocks are disjoint pieces of chunks of their own, aligned
 // to GRANULE (chunks are, and every block size is a multiple of it) and at
 // least as large as their class; a block is on a free list only after its
-// `dealloc`, and leaves it on the `alloc` that returns it. Everything else is
-// `System`'s.
+// `dealloc`, and leaves it on the `alloc` that returns it. Everything else,
+// including a small block from `malloc` (see `dealloc`), is `System`'s.
 unsafe impl GlobalAlloc for SizeClasses {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -168,6 +227,11 @@ unsafe impl GlobalAlloc for SizeClasses {
         };
         // SAFETY: no other reference to the state exists (see `Sync`).
         let state = unsafe { &mut *self.state.get() };
+        if !state.is_ours(block) {
+            // SAFETY: a block outside our chunks came from `malloc`
+            // (`cabi_realloc`), with this layout.
+            return unsafe { System.dealloc(block, layout) };
+        }
         // SAFETY: the block is ours, no longer used by the caller, and big
         // and aligned enough for a pointer.
         unsafe { block.cast::<*mut u8>().write(state.free[class]) };

@@ -69,11 +69,12 @@ pub struct Expansion {
     /// What the macro reported: diagnostics it emitted, then the
     /// `compile_error!`s in `tokens`.
     pub diagnostics: Vec<Diagnostic>,
-    /// What crossed the boundary.
+    /// What crossed the boundary, and the memory it took.
     pub stats: ExpansionStats,
 }
 
-/// What crossed the sandbox boundary in one expansion.
+/// What crossed the sandbox boundary in one expansion, and the memory it
+/// took.
 ///
 /// Token streams cross in bulk (one call in, one result out, whatever their
 /// size); the only other calls are the macro's own span queries.
@@ -86,6 +87,10 @@ pub struct ExpansionStats {
     pub output_tokens: usize,
     /// Calls it made to the host's span queries.
     pub span_queries: u64,
+    /// The size of the instance's linear memory after the expansion, in
+    /// bytes: what the macro needed, or, for a reused instance, has needed
+    /// so far (memory does not shrink).
+    pub memory_bytes: usize,
 }
 
 impl Expansion {
@@ -137,6 +142,7 @@ pub(crate) fn run(
         input_tokens: input.tokens.len() + args.as_ref().map_or(0, |a| a.tokens.len()),
         output_tokens,
         span_queries: state.span_queries,
+        memory_bytes: state.limiter.size,
     };
     Ok(Expansion {
         tokens,

@@ -47,6 +47,9 @@ impl Default for Limits {
 pub(crate) struct MemoryLimiter {
     pub(crate) max: usize,
     pub(crate) exceeded: bool,
+    /// The largest size granted so far: the size of the instance's linear
+    /// memory (it has one, and memories never shrink).
+    pub(crate) size: usize,
 }
 
 /// Tables only hold function references; this is far beyond what a real macro
@@ -64,6 +67,7 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
             self.exceeded = true;
             return Ok(false);
         }
+        self.size = self.size.max(desired);
         Ok(true)
     }
 

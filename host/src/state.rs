@@ -31,6 +31,7 @@ impl ExpansionState {
             limiter: MemoryLimiter {
                 max: memory_limit,
                 exceeded: false,
+                size: 0,
             },
             span_queries: 0,
             wasi,

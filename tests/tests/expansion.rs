@@ -97,6 +97,34 @@ fn a_reused_instance_expands_like_fresh_ones() {
     }
 }
 
+/// Repeated expansions in one instance reuse its memory: after the first
+/// few, it stops growing. (The guest's allocator once kept the blocks the
+/// host passes in on its free lists, and an instance grew by a few KiB per
+/// expansion until it hit the memory limit.)
+#[test]
+fn a_reused_instance_does_not_grow() {
+    let json = component("json_derive");
+    let mut instance = json.instantiate().expect("instantiates");
+    let fields: Vec<String> = (0..10)
+        .map(|i| format!("#[json(rename = \"field{i}\")] pub f{i}: Option<Vec<u32>>"))
+        .collect();
+    let input = tokens(&format!(
+        "pub struct Record<T> {{ {}, extra: T }}",
+        fields.join(", ")
+    ));
+    let mut expand = || {
+        instance
+            .expand(&procbox_host::Invocation::derive("ToJson", &input))
+            .expect("expands")
+            .stats
+            .memory_bytes
+    };
+    let warm = (0..100).map(|_| expand()).last().expect("expanded");
+    let later = (0..1500).map(|_| expand()).last().expect("expanded");
+    assert!(warm > 0, "no memory size reported");
+    assert_eq!(later, warm, "grew from {warm} to {later} bytes");
+}
+
 #[test]
 fn tokens_cross_in_bulk_without_span_queries() {
     // A derive that never asks about spans makes no host calls besides the

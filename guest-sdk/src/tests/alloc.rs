@@ -1,7 +1,7 @@
 //! The size-class allocator, used as a plain value (natively it is not the
 //! global allocator, so these tests drive it directly).
 
-use std::alloc::{GlobalAlloc, Layout};
+use std::alloc::{GlobalAlloc, Layout, System};
 
 use crate::alloc::SizeClasses;
 
@@ -45,6 +45,28 @@ fn a_freed_block_is_reused_for_its_size_class_only() {
         classes.dealloc(again, layout(17, 4));
         classes.dealloc(b, small);
         classes.dealloc(other, layout(32, 8));
+    }
+}
+
+/// What the host passes in is placed by `malloc` (`cabi_realloc`) and freed
+/// by Rust code through the global allocator: such a block goes back to
+/// `malloc`, not onto a free list, where blocks arriving faster than their
+/// size is asked for would pile up without bound.
+#[test]
+fn a_block_from_malloc_goes_back_to_malloc() {
+    let classes = SizeClasses::new();
+    let small = layout(40, 8);
+    // SAFETY: each block is freed once, with its layout.
+    unsafe {
+        // Make the allocator own a chunk first, as it would in a guest.
+        let own = classes.alloc(small);
+        let foreign = System.alloc(small);
+        assert!(!foreign.is_null());
+        classes.dealloc(foreign, small);
+        let next = classes.alloc(small);
+        assert_ne!(next, foreign, "a block of malloc's joined a free list");
+        classes.dealloc(next, small);
+        classes.dealloc(own, small);
     }
 }
 
