@@ -1,4 +1,4 @@
-//! A size-class allocator in front of wasi-libc's `malloc`, the global
+//! A size-class allocator beside wasi-libc's `malloc`, the global
 //! allocator of a macro component (cargo feature `allocator`, on by default).
 //!
 //! A macro built on `syn` and `quote` makes thousands of small allocations
@@ -12,9 +12,9 @@
 //! most 8) is rounded up to a multiple of 8 and served from a free list for
 //! that size: a freed block goes on the front of its list and the next
 //! request of that size takes it back. Lists are refilled by carving blocks
-//! from chunks obtained from `malloc`. Rust passes the layout to `dealloc`,
-//! so blocks carry no header. Larger or more aligned requests go to `malloc`
-//! unchanged.
+//! from chunks, pages of linear memory of their own (`memory.grow`). Rust
+//! passes the layout to `dealloc`, so blocks carry no header. Larger or more
+//! aligned requests go to `malloc` unchanged.
 //!
 //! Rust code also frees blocks it did not allocate: what the host passes in
 //! (an export's arguments, an import's results) is placed by `cabi_realloc`,
@@ -24,7 +24,7 @@
 //! without bound (they came in faster than the same sizes were asked for).
 //!
 //! The cost of the speed: a small block, once freed, is only ever reused for
-//! the same size class, and chunks are never returned to `malloc`. The memory
+//! the same size class, and chunks are never given back. The memory
 //! an instance holds is therefore the peak, per size class, of what it has
 //! had live at once. A fresh instance per expansion (the host's default)
 //! starts empty every time, and the host's memory limit bounds it in any case.
