@@ -124,6 +124,13 @@ impl SizeClasses {
             .then(|| layout.size().max(1).div_ceil(GRANULE) - 1)
     }
 
+    /// Whether `block` was carved by this allocator (not `malloc`'s).
+    #[inline]
+    fn owns(&self, block: *const u8) -> bool {
+        // SAFETY: no other reference to the state exists (see `Sync`).
+        unsafe { &*self.state.get() }.is_ours(block)
+    }
+
     /// A new block of `class` from the current chunk, or from a new one.
     fn carve(state: &mut State, class: usize) -> *mut u8 {
         let size = (class + 1) * GRANULE;
@@ -244,8 +251,9 @@ unsafe impl GlobalAlloc for SizeClasses {
         // alignment, does not overflow `isize`.
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
         match (Self::class(layout), Self::class(new_layout)) {
-            // The block already has room for the new size.
-            (Some(old), Some(new)) if old == new => block,
+            // A block of ours already has room for its whole class. One of
+            // `malloc`'s may not (12 bytes asked for can be 12 usable).
+            (Some(old), Some(new)) if old == new && self.owns(block) => block,
             // SAFETY: both layouts are `System`'s, which can grow in place.
             (None, None) => unsafe { System.realloc(block, layout, new_size) },
             _ => {

@@ -66,6 +66,17 @@ fn a_block_from_malloc_goes_back_to_malloc() {
         let next = classes.alloc(small);
         assert_ne!(next, foreign, "a block of malloc's joined a free list");
         classes.dealloc(next, small);
+
+        // Growing within its class, a block of malloc's moves: malloc may
+        // have made it no larger than asked (12 usable bytes for 12 on
+        // wasm32), while a block of ours has room for its whole class.
+        let foreign = System.alloc(layout(12, 4));
+        assert!(!foreign.is_null());
+        fill(foreign, 12, 5);
+        let grown = classes.realloc(foreign, layout(12, 4), 16);
+        assert_ne!(grown, foreign, "a block of malloc's grew in place");
+        assert!(intact(grown, 12, 5));
+        classes.dealloc(grown, layout(16, 4));
         classes.dealloc(own, small);
     }
 }
