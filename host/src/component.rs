@@ -13,6 +13,7 @@ use crate::bindings::{ProcMacroPre, wire};
 use crate::cache::{CacheOutcome, sha256_hex};
 use crate::host::HostInner;
 use crate::invoke::{Invocation, Site, classify, run};
+use crate::pool::Allocation;
 use crate::state::ExpansionState;
 use crate::tokens::is_ident;
 use crate::{Error, Expansion, Grants, Host, MacroInfo, MacroInstance, MacroKind, Result};
@@ -187,7 +188,7 @@ impl MacroComponent {
         let mut store = self.new_store(invocation.name)?;
         let instance = match inner.pre.instantiate(&mut store) {
             Ok(instance) => instance,
-            Err(e) => return Err(classify(e, store.data(), &site, &inner.host.limits)),
+            Err(e) => return Err(not_started(e, &store, &site, &inner.host)),
         };
         run(&mut store, &instance, &site, &inner.host.limits, invocation)
     }
@@ -237,7 +238,7 @@ impl MacroComponent {
                 instance,
                 _not_send: std::marker::PhantomData,
             }),
-            Err(e) => Err(classify(e, store.data(), &site, &inner.host.limits)),
+            Err(e) => Err(not_started(e, &store, &site, &inner.host)),
         }
     }
 
@@ -310,6 +311,28 @@ impl MacroComponent {
     }
 }
 
+/// Why an instance did not start (or, for `list_macros`, did not answer):
+/// a full instance pool, or whatever [`classify`] finds.
+fn not_started(
+    error: wasmtime::Error,
+    store: &Store<ExpansionState>,
+    site: &Site<'_>,
+    host: &HostInner,
+) -> Error {
+    let pool_full = error.chain().any(|e| {
+        e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>()
+            .is_some()
+    });
+    match host.allocation {
+        Allocation::Pooled { max_instances } if pool_full => Error::TooManyInstances {
+            component: site.component.to_owned(),
+            name: site.name.to_owned(),
+            limit: max_instances,
+        },
+        _ => classify(error, store.data(), site, &host.limits),
+    }
+}
+
 /// A store with the host's limits set.
 fn new_store(host: &HostInner, wasi: Option<wasmtime_wasi::WasiCtx>) -> Store<ExpansionState> {
     let mut store = Store::new(&host.engine, ExpansionState::new(host.limits.memory, wasi));
@@ -336,7 +359,7 @@ fn list_macros(
                 .procbox_proc_macro_macros()
                 .call_list_macros(&mut store)
         })
-        .map_err(|e| classify(e, store.data(), &site, &host.limits))?;
+        .map_err(|e| not_started(e, &store, &site, host))?;
     let bad = |reason: String| Error::BadComponent {
         component: component.to_owned(),
         reason,

@@ -175,6 +175,24 @@ pub enum Error {
         limit: usize,
     },
 
+    /// No instance could be started: as many were alive as the host's
+    /// instance pool has slots ([`HostBuilder::max_instances`]).
+    ///
+    /// [`HostBuilder::max_instances`]: crate::HostBuilder::max_instances
+    #[error(
+        "cannot start an instance of {component} for `{name}`: {limit} instances are alive, \
+         as many as the host's instance pool holds; drop the MacroInstances you no longer need, \
+         or raise HostBuilder::max_instances"
+    )]
+    TooManyInstances {
+        /// The component.
+        component: String,
+        /// The macro (or what the instance was for).
+        name: String,
+        /// The pool's size.
+        limit: u32,
+    },
+
     /// The wasmtime engine could not be set up with this configuration.
     #[error("cannot set up the procbox engine: {0}")]
     Engine(String),

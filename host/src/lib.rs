@@ -54,6 +54,7 @@ mod invoke;
 mod limits;
 mod macros;
 mod panics;
+mod pool;
 mod spans;
 mod state;
 mod tokens;

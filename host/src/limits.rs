@@ -54,7 +54,7 @@ pub(crate) struct MemoryLimiter {
 
 /// Tables only hold function references; this is far beyond what a real macro
 /// needs and keeps a hostile one from growing them without bound.
-const MAX_TABLE_ELEMENTS: usize = 1 << 20;
+pub(crate) const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 
 impl wasmtime::ResourceLimiter for MemoryLimiter {
     fn memory_growing(

@@ -1,9 +1,10 @@
 //! `#[derive(ToJson)]` natively in-process vs in the sandbox (a reused
-//! instance, and a fresh instance per expansion), on a 1-field and a 10-field
-//! struct; the cost of a fresh instance alone; and loading a component from
-//! the precompiled cache vs compiling it; the steps of the derive inside the
-//! sandbox; and, on request, another build of the derive side by side with
-//! the current one (see [`baseline`]).
+//! instance, and a fresh instance per expansion, its memory from the host's
+//! pool or on demand), on a 1-field and a 10-field struct; the cost of a
+//! fresh instance alone; loading a component from the precompiled cache vs
+//! compiling it; the steps of the derive inside the sandbox; and, on request,
+//! another build of the derive side by side with the current one (see
+//! [`baseline`]).
 //!
 //! `cargo bench -p procbox-tests --bench expand`
 
@@ -43,6 +44,14 @@ fn expansion(c: &mut Criterion) {
         .expect("host")
         .load_file(wasm("json_derive"))
         .expect("loads");
+    // Each instance's memory from the system, not from the host's pool.
+    let on_demand = Host::builder()
+        .no_cache()
+        .instances_on_demand()
+        .build()
+        .expect("host")
+        .load_file(wasm("json_derive"))
+        .expect("loads");
     let mut group = c.benchmark_group("derive");
     for fields in [1, 10] {
         let input = input(fields);
@@ -66,9 +75,17 @@ fn expansion(c: &mut Criterion) {
             &input,
             |b, input| b.iter(|| in_rustc.expand_derive("ToJson", input).expect("expands")),
         );
+        group.bench_with_input(
+            BenchmarkId::new("sandbox-fresh-on-demand", fields),
+            &input,
+            |b, input| b.iter(|| on_demand.expand_derive("ToJson", input).expect("expands")),
+        );
     }
     group.bench_function("instantiate-only", |b| {
         b.iter(|| component.instantiate().expect("instantiates"))
+    });
+    group.bench_function("instantiate-only-on-demand", |b| {
+        b.iter(|| on_demand.instantiate().expect("instantiates"))
     });
     group.finish();
 }

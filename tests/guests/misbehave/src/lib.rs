@@ -100,3 +100,35 @@ pub fn quoted(_input: TokenStream) -> TokenStream {
     )
     .into()
 }
+
+/// Counts its calls in a static, and checks that 20 MiB of newly grown
+/// memory is all zero before scribbling over it: returns `calls clean`. In a
+/// fresh instance every call is the first and finds its memory clean,
+/// whichever instance had those pages before.
+#[procbox::proc_macro]
+pub fn scribbles(_input: TokenStream) -> TokenStream {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static CALLS: AtomicU32 = AtomicU32::new(0);
+    let calls = CALLS.fetch_add(1, Ordering::Relaxed) + 1;
+    let grown = grow(320);
+    let clean = grown.iter().all(|&b| b == 0);
+    grown.fill(0xA5);
+    format!("{calls} {clean}").parse().expect("two tokens")
+}
+
+/// `pages` wasm pages newly added to the linear memory.
+#[cfg(target_arch = "wasm32")]
+fn grow(pages: usize) -> &'static mut [u8] {
+    const PAGE: usize = 64 * 1024;
+    let first = core::arch::wasm32::memory_grow(0, pages);
+    assert_ne!(first, usize::MAX, "cannot grow memory by {pages} pages");
+    // SAFETY: the pages were just added to the memory, and nothing else
+    // knows of them.
+    unsafe { std::slice::from_raw_parts_mut((first * PAGE) as *mut u8, pages * PAGE) }
+}
+
+/// Natively (the workspace's `cargo clippy`), a leaked block stands in.
+#[cfg(not(target_arch = "wasm32"))]
+fn grow(pages: usize) -> &'static mut [u8] {
+    vec![0; pages * 64 * 1024].leak()
+}
