@@ -287,13 +287,17 @@ fn check_ident(name: &str, is_raw: bool) -> Result<(), OutputError> {
 /// They are lexed together, in one pass (outside rustc each lexer run adds a
 /// file to proc_macro2's source map, so one per literal would grow it fast);
 /// only if that fails is each one lexed alone, to name the bad one. A negative
-/// number (`-1`) is two tokens to the lexer, so those are lexed alone.
+/// number (`-1`) is two tokens to the lexer, so those are lexed alone. An
+/// output without literals lexes nothing, and adds nothing to the source map.
 fn parse_literals(stream: &wire::TokenStream) -> Result<Vec<Literal>, OutputError> {
     let mut reprs = Vec::new();
     for token in &stream.tokens {
         if let wire::Token::Literal(t) = token {
             reprs.push(text(stream, t.text)?);
         }
+    }
+    if reprs.is_empty() {
+        return Ok(Vec::new());
     }
     let mut batch = String::new();
     for repr in reprs.iter().filter(|r| !r.starts_with('-')) {
@@ -393,6 +397,35 @@ mod tests {
             s.clone().into_iter().map(|t| t.span().start()).collect()
         };
         assert_eq!(starts(&output), starts(&input));
+    }
+
+    /// Where the next text lexed on this thread starts in proc_macro2's
+    /// source map (its `Debug` of a span is `bytes(lo..hi)`, offsets in the
+    /// whole map): it moves on whenever anything is lexed.
+    fn source_map_end() -> usize {
+        let probe: TokenStream = "x".parse().expect("lexes");
+        let span = probe.into_iter().next().expect("one token").span();
+        let debug = format!("{span:?}");
+        debug
+            .strip_prefix("bytes(")
+            .and_then(|rest| rest.split("..").next())
+            .and_then(|lo| lo.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected span Debug: {debug}"))
+    }
+
+    #[test]
+    fn an_output_without_literals_lexes_nothing() {
+        let out = stream("ab", vec![group(1), ident(0, 2, false)]);
+        let step = source_map_end();
+        let step = source_map_end() - step;
+        let before = source_map_end();
+        unflatten(&out, &SpanTable::new(), &limits()).expect("valid");
+        assert_eq!(source_map_end() - before, step, "lexed something");
+        // With a literal it does lex (the probe above sees that).
+        let out = stream("1", vec![literal(0, 1)]);
+        let before = source_map_end();
+        unflatten(&out, &SpanTable::new(), &limits()).expect("valid");
+        assert!(source_map_end() - before > step);
     }
 
     #[test]
