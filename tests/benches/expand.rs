@@ -2,7 +2,7 @@
 //! instance, and a fresh instance per expansion, its memory from the host's
 //! pool or on demand), on a 1-field and a 10-field struct; the cost of a
 //! fresh instance alone; loading a component from the precompiled cache vs
-//! compiling it; the steps of the derive inside the sandbox; and, on request,
+//! compiling it, and building a host with and without the instance pool; the steps of the derive inside the sandbox; and, on request,
 //! another build of the derive side by side with the current one (see
 //! [`baseline`]).
 //!
@@ -136,6 +136,19 @@ fn loading(c: &mut Criterion) {
     });
     group.bench_function("compile", |b| {
         b.iter(|| uncached.load_bytes("json_derive", &bytes).expect("loads"))
+    });
+    // What the instance pool costs up front: building (and dropping) a host.
+    group.bench_function("host-pooled", |b| {
+        b.iter(|| Host::builder().no_cache().build().expect("host"))
+    });
+    group.bench_function("host-on-demand", |b| {
+        b.iter(|| {
+            Host::builder()
+                .no_cache()
+                .instances_on_demand()
+                .build()
+                .expect("host")
+        })
     });
     group.finish();
 }
