@@ -99,6 +99,12 @@ pub fn run(loader: &Loader, args: &ShimArgs) -> anyhow::Result<ExitCode> {
         "  [dependencies]\n  {crate_name} = {{ path = {} }}",
         toml_string(&out.display().to_string())
     );
+    // Cargo builds proc macros unoptimized in the dev profile, and the
+    // sandbox's host then costs several times as much per expansion.
+    println!(
+        "and, so that debug builds run the sandbox optimized, in the workspace's root Cargo.toml:\n  \
+         [profile.dev.build-override]\n  opt-level = 3"
+    );
     Ok(ExitCode::SUCCESS)
 }
 

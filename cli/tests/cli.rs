@@ -362,6 +362,11 @@ fn shim_generates_a_proc_macro_crate() {
         &["shim", path(&wasm("json_derive")), "--out", "shim"],
     );
     assert!(output.status.success(), "{}", stderr(&output));
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        said.contains("[profile.dev.build-override]\n  opt-level = 3"),
+        "says how to optimize the sandbox in debug builds: {said}"
+    );
     let cargo = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
     assert!(cargo.contains("name = \"json-derive-shim\""), "{cargo}");
     assert!(cargo.contains("proc-macro = true"), "{cargo}");
