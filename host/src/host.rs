@@ -157,9 +157,10 @@ impl HostBuilder {
     /// Takes each instance's memory from a pool of `max_instances` slots
     /// reserved when the host is built: the default, with 64 slots.
     ///
-    /// A fresh instance then costs about half as much: a slot stays mapped,
-    /// and on Linux 6.7 and later only the pages an expansion dirtied are
-    /// restored, so the next instance takes no page faults. The price is a
+    /// What a fresh instance costs beyond the expansion itself is then less
+    /// than half: a slot stays mapped, and on Linux 6.7 and later only the
+    /// pages an expansion dirtied are restored, so the next instance takes
+    /// no page faults. `max_instances` must be at least 1. The price is a
     /// limit: expansions running at once plus [`MacroInstance`]s kept alive
     /// may not exceed `max_instances`; past it, starting one fails with
     /// [`Error::TooManyInstances`]. Each slot reserves address space (not
@@ -185,6 +186,13 @@ impl HostBuilder {
     pub fn build(self) -> Result<Host> {
         let mut config = engine_config();
         config.signals_based_traps(self.signal_handlers);
+        if self.allocation == (Allocation::Pooled { max_instances: 0 }) {
+            return Err(Error::Engine(
+                "an instance pool of 0 slots could run nothing: give HostBuilder::max_instances \
+                 at least 1, or use HostBuilder::instances_on_demand"
+                    .into(),
+            ));
+        }
         let (engine, allocation) = pool::engine(&config, self.allocation, self.limits.memory)
             .map_err(|e| Error::Engine(e.to_string()))?;
         let mut linker = Linker::new(&engine);

@@ -9,6 +9,9 @@ use crate::{Expansion, MacroComponent, Result};
 
 /// An instance of a component that runs expansions one after another, made
 /// by [`MacroComponent::instantiate`]. See there for the trade-off.
+///
+/// While it lives it holds one of the host's instance slots
+/// ([`HostBuilder::max_instances`](crate::HostBuilder::max_instances)).
 pub struct MacroInstance {
     pub(crate) component: MacroComponent,
     pub(crate) store: Store<ExpansionState>,

@@ -50,6 +50,12 @@ fn the_default_host_pools_instances() {
         .build()
         .expect("builds");
     assert_eq!(on_demand.max_instances(), None);
+    let none = Host::builder().no_cache().max_instances(0).build();
+    match none {
+        Err(Error::Engine(reason)) => assert!(reason.contains("at least 1"), "{reason}"),
+        Err(other) => panic!("expected Error::Engine, got {other:?}"),
+        Ok(_) => panic!("a pool of 0 slots was accepted"),
+    }
 }
 
 /// A slot's next instance sees none of what the last one wrote: not its
