@@ -44,6 +44,13 @@ fn the_default_host_pools_instances() {
         .build()
         .expect("builds");
     assert_eq!(host.max_instances(), Some(64));
+    // As the cargo shim builds it inside rustc: pooled too.
+    let in_rustc = Host::builder()
+        .cache_dir(cache_dir())
+        .signal_handlers(false)
+        .build()
+        .expect("builds");
+    assert_eq!(in_rustc.max_instances(), Some(64));
     let on_demand = Host::builder()
         .cache_dir(cache_dir())
         .instances_on_demand()
