@@ -12,7 +12,9 @@
 //! most 8) is rounded up to a multiple of 8 and served from a free list for
 //! that size: a freed block goes on the front of its list and the next
 //! request of that size takes it back. Lists are refilled by carving blocks
-//! from chunks, pages of linear memory of their own (`memory.grow`). Rust
+//! from chunks of 64 KiB: first those of an arena in the initial memory
+//! ([`ARENA_CHUNKS`]), then pages of linear memory of their own
+//! (`memory.grow`). Rust
 //! passes the layout to `dealloc`, so blocks carry no header. Larger or more
 //! aligned requests go to `malloc` unchanged.
 //!
@@ -71,6 +73,8 @@ struct State {
     chunks: *mut u8,
     /// A bit per `CHUNK` of the address space: set where a chunk is ours.
     ours: [u64; CHUNK_SLOTS / 64],
+    /// Chunks of the arena handed out so far (see [`ARENA_CHUNKS`]).
+    arena_used: usize,
 }
 
 impl State {
@@ -113,6 +117,7 @@ impl SizeClasses {
                 end: ptr::null_mut(),
                 chunks: ptr::null_mut(),
                 ours: [0; CHUNK_SLOTS / 64],
+                arena_used: 0,
             }),
         }
     }
@@ -136,7 +141,7 @@ impl SizeClasses {
         let size = (class + 1) * GRANULE;
         if (state.end as usize) - (state.next as usize) < size {
             // The rest of the old chunk (less than one block) is abandoned.
-            let chunk = new_chunk();
+            let chunk = new_chunk(&mut state.arena_used);
             if chunk.is_null() {
                 return chunk;
             }
@@ -158,7 +163,34 @@ impl SizeClasses {
     }
 }
 
-/// A new chunk: a page of linear memory of its own.
+/// The chunks a new instance's linear memory already holds, before the
+/// allocator grows it: 1 MiB (what a large derive needs) in `.bss`.
+///
+/// Growing memory is what a fresh instance paid for most, after the
+/// instantiation itself: wasmtime makes the new pages accessible with an
+/// `mprotect`, and when the next instance takes over the slot it makes them
+/// inaccessible again, with a TLB flush on every core the host runs on. With
+/// the chunks in the initial memory, an expansion that needs no more grows
+/// nothing. Untouched, they cost nothing (zero pages, not in the image); the
+/// host's memory limit counts them.
+#[cfg(target_arch = "wasm32")]
+const ARENA_CHUNKS: usize = 16;
+
+/// The arena: `ARENA_CHUNKS` chunks, aligned to `CHUNK` like grown ones.
+#[cfg(target_arch = "wasm32")]
+#[repr(C, align(65536))]
+struct Arena(UnsafeCell<[u8; ARENA_CHUNKS * CHUNK]>);
+
+// SAFETY: see `SizeClasses`' `Sync`: one thread; each chunk of the arena is
+// handed out once, by `new_chunk`, and only its block is accessed after.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+unsafe impl Sync for Arena {}
+
+#[cfg(target_arch = "wasm32")]
+static ARENA: Arena = Arena(UnsafeCell::new([0; ARENA_CHUNKS * CHUNK]));
+
+/// A new chunk: the next one of the arena, then a page of linear memory of
+/// its own (`used` counts the arena's chunks handed out).
 ///
 /// Not from `malloc`: asking it for an aligned block made it write headers
 /// on three more pages, and a fresh instance paid for each with a page fault
@@ -166,8 +198,15 @@ impl SizeClasses {
 /// grow (its `sbrk` is `memory.grow`, and it takes the next growth as a new
 /// segment).
 #[cfg(target_arch = "wasm32")]
-fn new_chunk() -> *mut u8 {
+fn new_chunk(used: &mut usize) -> *mut u8 {
     const PAGE: usize = 64 * 1024;
+    if *used < ARENA_CHUNKS {
+        // SAFETY: in bounds: `*used` chunks of CHUNK bytes are below the
+        // arena's end.
+        let chunk = unsafe { ARENA.0.get().cast::<u8>().add(*used * CHUNK) };
+        *used += 1;
+        return chunk;
+    }
     match core::arch::wasm32::memory_grow(0, CHUNK / PAGE) {
         usize::MAX => ptr::null_mut(),
         pages => (pages * PAGE) as *mut u8,
@@ -176,7 +215,7 @@ fn new_chunk() -> *mut u8 {
 
 /// A new chunk, natively (the unit tests): from the system allocator.
 #[cfg(not(target_arch = "wasm32"))]
-fn new_chunk() -> *mut u8 {
+fn new_chunk(_used: &mut usize) -> *mut u8 {
     // SAFETY: CHUNK is not zero and a power of two.
     unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, CHUNK)) }
 }

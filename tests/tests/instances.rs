@@ -137,3 +137,33 @@ fn a_full_pool_is_a_typed_error_until_an_instance_is_dropped() {
     drop(second);
     host.load_file(wasm("json_derive")).expect("loads now");
 }
+
+/// A fresh instance does not grow its memory for an ordinary derive: the
+/// SDK's allocator starts from chunks already in the initial memory (growing
+/// costs two `mprotect`s and a TLB flush per expansion, see BENCHMARKS.md).
+/// The `phases` guest's empty macro and its whole 10-field derive (which
+/// allocates more than one chunk of small blocks) end at the same size.
+#[test]
+fn a_fresh_derive_does_not_grow_memory() {
+    let host = procbox_tests::host();
+    let phases = host.load_file(wasm("phases")).expect("loads");
+    let fields: Vec<String> = (0..10)
+        .map(|i| format!("#[json(rename = \"field{i}\")] pub f{i}: Option<Vec<u32>>"))
+        .collect();
+    let input = tokens(&format!(
+        "#[derive(ToJson)] pub struct Record<T> {{ {}, extra: T }}",
+        fields.join(", ")
+    ));
+    let memory = |phase: &str| {
+        let expansion = phases.expand_function(phase, &input).expect("expands");
+        assert!(!expansion.has_errors(), "{phase}: {:?}", expansion.diagnostics);
+        expansion.stats.memory_bytes
+    };
+    let empty = memory("phase_empty");
+    let derive = memory("phase_all");
+    assert!(empty > 0, "no memory size reported");
+    assert_eq!(
+        derive, empty,
+        "the derive grew a fresh instance's memory from {empty} to {derive} bytes"
+    );
+}

@@ -26,13 +26,14 @@ pub(crate) fn encode(stream: TokenStream) -> WireStream {
     match stream.repr {
         // The input returned unchanged: send it back as it came.
         Repr::Wire(input) => std::rc::Rc::unwrap_or_clone(input),
+        // Moved in, so a stream only the macro holds is not cloned.
+        Repr::Pm2(stream) => {
+            let mut encoder = Encoder::new();
+            pm2::encode_into(stream, &mut encoder);
+            encoder.out
+        }
         repr => {
-            let mut encoder = Encoder {
-                out: WireStream {
-                    text: String::new(),
-                    tokens: Vec::new(),
-                },
-            };
+            let mut encoder = Encoder::new();
             encoder.stream(&TokenStream { repr });
             encoder.out
         }
@@ -46,6 +47,15 @@ pub(crate) struct Encoder {
 }
 
 impl Encoder {
+    fn new() -> Self {
+        Encoder {
+            out: WireStream {
+                text: String::new(),
+                tokens: Vec::new(),
+            },
+        }
+    }
+
     fn stream(&mut self, stream: &TokenStream) {
         match &stream.repr {
             Repr::Trees(trees) => trees::encode_into(trees, self),

@@ -69,6 +69,9 @@ fn build(
 }
 
 /// Appends `stream` to `out`, mapping each span to the handle it stands for.
+///
+/// It takes the stream by value: iterating a `proc_macro2` stream that is
+/// shared clones all of it, identifiers' text included.
 pub(super) fn encode_into(stream: pm2::TokenStream, out: &mut Encoder) {
     pool::with(|pool| encode_with(stream, pool, out));
 }
@@ -84,7 +87,12 @@ fn encode_with(stream: pm2::TokenStream, pool: &pool::Pool, out: &mut Encoder) {
                     span_close: pool.handle_of(g.span_close()).0,
                     len: 0,
                 });
-                encode_with(g.stream(), pool, out);
+                // `Group::stream` shares the contents with the group; with
+                // the group gone they are ours alone, and iterating them
+                // moves each token out instead of cloning the whole list.
+                let inner = g.stream();
+                drop(g);
+                encode_with(inner, pool, out);
                 out.end_group(at);
             }
             pm2::TokenTree::Ident(i) => {
