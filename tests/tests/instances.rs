@@ -156,7 +156,11 @@ fn a_fresh_derive_does_not_grow_memory() {
     ));
     let memory = |phase: &str| {
         let expansion = phases.expand_function(phase, &input).expect("expands");
-        assert!(!expansion.has_errors(), "{phase}: {:?}", expansion.diagnostics);
+        assert!(
+            !expansion.has_errors(),
+            "{phase}: {:?}",
+            expansion.diagnostics
+        );
         expansion.stats.memory_bytes
     };
     let empty = memory("phase_empty");
