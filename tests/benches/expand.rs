@@ -2,35 +2,21 @@
 //! instance, and a fresh instance per expansion, its memory from the host's
 //! pool or on demand), on a 1-field and a 10-field struct; the cost of a
 //! fresh instance alone; loading a component from the precompiled cache vs
-//! compiling it, and building a host with and without the instance pool; the steps of the derive inside the sandbox; and, on request,
-//! another build of the derive side by side with the current one (see
-//! [`baseline`]).
+//! compiling it, and building a host with and without the instance pool; the
+//! steps of the derive inside the sandbox; and, on request, another build of
+//! the derive side by side with the current one (see [`baseline`]).
 //!
-//! `cargo bench -p procbox-tests --bench expand`
+//! `cargo bench -p procbox-tests --bench expand`. Criterion times one case
+//! after another; for ratios on a noisy machine, `--bench ratios` interleaves
+//! them.
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
-use json_derive::logic;
 use procbox_host::{Host, Invocation, MacroComponent};
-use procbox_tests::{tokens, wasm};
+use procbox_tests::wasm;
 
-/// A generic struct with `fields` fields, all but the last renamed.
-fn input(fields: usize) -> proc_macro2::TokenStream {
-    let mut all: Vec<String> = (1..fields)
-        .map(|i| format!("#[json(rename = \"field{i}\")] pub f{i}: Option<Vec<u32>>"))
-        .collect();
-    all.push("pub extra: T".to_owned());
-    tokens(&format!(
-        "#[derive(ToJson)] pub struct Record<T> {{ {} }}",
-        all.join(", ")
-    ))
-}
-
-fn native(input: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    syn::parse2::<syn::DeriveInput>(input.clone())
-        .and_then(|ast| logic::to_json(&ast))
-        .expect("expands")
-}
+mod common;
+use common::{input, native};
 
 fn expansion(c: &mut Criterion) {
     let host = Host::builder().no_cache().build().expect("host");

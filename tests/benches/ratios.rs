@@ -1,0 +1,248 @@
+//! `#[derive(ToJson)]` native vs sandboxed, every case **interleaved**: a
+//! round times a batch of each case in turn, and the table gives each case's
+//! median over the rounds and its ratio to native.
+//!
+//! Criterion (`--bench expand`) measures one case after another, so a slow
+//! minute of a noisy machine lands on whichever case ran then; here it lands
+//! on all of them alike, and the ratios hold still between runs.
+//!
+//! ```sh
+//! cargo bench -p procbox-tests --bench ratios
+//! ```
+//!
+//! `PROCBOX_BENCH_ROUNDS` (default 40) sets the rounds;
+//! `PROCBOX_BENCH_BASELINE=path/to/json_derive.wasm` adds another build of the
+//! derive (e.g. from an older commit), reused and fresh, to compare a change
+//! side by side.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use procbox_host::{Host, HostBuilder, Invocation, MacroComponent, MacroInstance};
+use procbox_tests::wasm;
+
+mod common;
+use common::{input, native};
+
+/// How long one batch of one case runs in a round.
+const BATCH: Duration = Duration::from_millis(20);
+
+/// One thing to time: `run` does one expansion.
+struct Case<'a> {
+    name: String,
+    run: Box<dyn FnMut() + 'a>,
+    /// Iterations per batch, from a calibration run.
+    iterations: u32,
+    /// Time per iteration in each round.
+    samples: Vec<Duration>,
+}
+
+impl<'a> Case<'a> {
+    fn new(name: impl Into<String>, run: impl FnMut() + 'a) -> Self {
+        Case {
+            name: name.into(),
+            run: Box::new(run),
+            iterations: 1,
+            samples: Vec::new(),
+        }
+    }
+
+    /// Runs the case for about `BATCH` (which also warms it up) and sizes
+    /// its batches from that.
+    fn calibrate(&mut self) {
+        let start = Instant::now();
+        let mut done = 0u32;
+        while start.elapsed() < BATCH {
+            (self.run)();
+            done += 1;
+        }
+        self.iterations = done.max(1);
+    }
+
+    fn sample(&mut self) {
+        let start = Instant::now();
+        for _ in 0..self.iterations {
+            (self.run)();
+        }
+        self.samples.push(start.elapsed() / self.iterations);
+    }
+
+    fn median(&self) -> Duration {
+        let mut sorted = self.samples.clone();
+        sorted.sort();
+        sorted[sorted.len() / 2]
+    }
+
+    fn min(&self) -> Duration {
+        self.samples.iter().copied().min().unwrap_or_default()
+    }
+}
+
+/// The component's expansions of `input`, reused and fresh, after checking
+/// that it agrees with the native derive.
+fn sandboxed<'a>(
+    label: &str,
+    component: &'a MacroComponent,
+    input: &'a proc_macro2::TokenStream,
+    expected: &str,
+) -> [Case<'a>; 2] {
+    let output = component.expand_derive("ToJson", input).expect("expands");
+    assert_eq!(output.tokens.to_string(), expected, "{label} disagrees");
+    let mut instance: MacroInstance = component.instantiate().expect("instantiates");
+    [
+        Case::new(format!("{label}, reused"), move || {
+            black_box(
+                instance
+                    .expand(&Invocation::derive("ToJson", input))
+                    .expect("expands"),
+            );
+        }),
+        Case::new(format!("{label}, fresh"), move || {
+            black_box(component.expand_derive("ToJson", input).expect("expands"));
+        }),
+    ]
+}
+
+fn host(builder: HostBuilder) -> Host {
+    builder.no_cache().build().expect("host")
+}
+
+fn load(host: &Host, path: &std::path::Path) -> MacroComponent {
+    host.load_file(path)
+        .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()))
+}
+
+/// Everything timed, interleaved as one.
+struct Suite<'a> {
+    /// For 1 and 10 fields: native first, then the sandboxed cases.
+    derive: Vec<(usize, Vec<Case<'a>>)>,
+    /// Steps of the 10-field derive, each reused then fresh.
+    phases: Vec<Case<'a>>,
+}
+
+impl<'a> Suite<'a> {
+    fn cases(&mut self) -> impl Iterator<Item = &mut Case<'a>> {
+        let derive = self
+            .derive
+            .iter_mut()
+            .flat_map(|(_, cases)| cases.iter_mut());
+        derive.chain(self.phases.iter_mut())
+    }
+
+    fn print(&self) {
+        println!("| fields | case | median | fastest round | median vs native |");
+        println!("|---|---|---|---|---|");
+        for (fields, cases) in &self.derive {
+            let native = micros(cases[0].median());
+            for case in cases {
+                let median = micros(case.median());
+                println!(
+                    "| {fields} | {} | {median:.1} µs | {:.1} µs | {:.2}x |",
+                    case.name,
+                    micros(case.min()),
+                    median / native
+                );
+            }
+        }
+        println!("\n| `phases` guest, 10 fields | reused | fresh | a fresh instance adds |");
+        println!("|---|---|---|---|");
+        for pair in self.phases.chunks(2) {
+            let [reused, fresh] = pair else { continue };
+            let (reused, fresh) = (micros(reused.median()), micros(fresh.median()));
+            println!(
+                "| `{}` | {reused:.1} µs | {fresh:.1} µs | {:.1} µs |",
+                pair[0].name,
+                fresh - reused
+            );
+        }
+    }
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not, and
+    // then there is nothing to check beyond building.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let rounds: usize = std::env::var("PROCBOX_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(40);
+    let path = wasm("json_derive");
+    let pooled = host(Host::builder());
+    let component = load(&pooled, &path);
+    // As the cargo shim runs it inside rustc: explicit bounds checks.
+    let in_rustc = load(&host(Host::builder().signal_handlers(false)), &path);
+    let on_demand = load(&host(Host::builder().instances_on_demand()), &path);
+    // On the same host as the current build, so only the builds differ.
+    let baseline =
+        std::env::var_os("PROCBOX_BENCH_BASELINE").map(|p| load(&pooled, std::path::Path::new(&p)));
+
+    let phases = load(&pooled, &wasm("phases"));
+
+    let inputs = [(1, input(1)), (10, input(10))];
+    let mut suite = Suite {
+        derive: Vec::new(),
+        phases: Vec::new(),
+    };
+    for (fields, input) in &inputs {
+        let expected = native(input).to_string();
+        let mut cases = vec![Case::new("native", || {
+            black_box(native(input));
+        })];
+        cases.extend(sandboxed("sandbox", &component, input, &expected));
+        for (name, component) in [
+            ("sandbox, fresh, no signal handlers", &in_rustc),
+            ("sandbox, fresh, memory on demand", &on_demand),
+        ] {
+            let [_, mut fresh] = sandboxed(name, component, input, &expected);
+            fresh.name = name.to_owned();
+            cases.push(fresh);
+        }
+        if let Some(baseline) = &baseline {
+            cases.extend(sandboxed("baseline", baseline, input, &expected));
+        }
+        suite.derive.push((*fields, cases));
+    }
+    // What a fresh instance adds to a macro that does nothing, to one that
+    // only builds `proc_macro2` tokens from its input, and to the derive.
+    let ten = &inputs[1].1;
+    for phase in ["phase_empty", "phase_to_pm2", "phase_all"] {
+        let mut instance = phases.instantiate().expect("instantiates");
+        suite.phases.push(Case::new(phase, move || {
+            black_box(
+                instance
+                    .expand(&Invocation::function(phase, ten))
+                    .expect("expands"),
+            );
+        }));
+        let phases = &phases;
+        suite.phases.push(Case::new(phase, move || {
+            black_box(
+                phases
+                    .expand(&Invocation::function(phase, ten))
+                    .expect("expands"),
+            );
+        }));
+    }
+
+    for case in suite.cases() {
+        case.calibrate();
+    }
+    // Each round starts one case later, so no case always follows the same one.
+    let count = suite.cases().count();
+    for round in 0..rounds {
+        let mut cases: Vec<&mut Case> = suite.cases().collect();
+        cases.rotate_left(round % count);
+        for case in cases {
+            case.sample();
+        }
+    }
+
+    println!("{rounds} rounds, each case interleaved, about {BATCH:?} per batch\n");
+    suite.print();
+}
