@@ -168,10 +168,11 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let rounds: usize = std::env::var("PROCBOX_BENCH_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(40);
+    let rounds: usize = std::env::var("PROCBOX_BENCH_ROUNDS").map_or(40, |r| {
+        r.parse().ok().filter(|&n| n > 0).unwrap_or_else(|| {
+            panic!("PROCBOX_BENCH_ROUNDS={r:?}: give a number of rounds, at least 1")
+        })
+    });
     let path = wasm("json_derive");
     let pooled = host(Host::builder());
     let component = load(&pooled, &path);
