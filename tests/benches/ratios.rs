@@ -78,29 +78,36 @@ impl<'a> Case<'a> {
     }
 }
 
-/// The component's expansions of `input`, reused and fresh, after checking
-/// that it agrees with the native derive.
-fn sandboxed<'a>(
-    label: &str,
+/// `component`'s expansion of `input` in one instance reused across
+/// expansions.
+fn reused<'a>(
+    name: &str,
+    component: &MacroComponent,
+    input: &'a proc_macro2::TokenStream,
+) -> Case<'a> {
+    let mut instance: MacroInstance = component.instantiate().expect("instantiates");
+    Case::new(name, move || {
+        black_box(
+            instance
+                .expand(&Invocation::derive("ToJson", input))
+                .expect("expands"),
+        );
+    })
+}
+
+/// `component`'s expansion of `input` in a fresh instance each time, after
+/// checking that it agrees with the native derive's `expected` output.
+fn fresh<'a>(
+    name: &str,
     component: &'a MacroComponent,
     input: &'a proc_macro2::TokenStream,
     expected: &str,
-) -> [Case<'a>; 2] {
+) -> Case<'a> {
     let output = component.expand_derive("ToJson", input).expect("expands");
-    assert_eq!(output.tokens.to_string(), expected, "{label} disagrees");
-    let mut instance: MacroInstance = component.instantiate().expect("instantiates");
-    [
-        Case::new(format!("{label}, reused"), move || {
-            black_box(
-                instance
-                    .expand(&Invocation::derive("ToJson", input))
-                    .expect("expands"),
-            );
-        }),
-        Case::new(format!("{label}, fresh"), move || {
-            black_box(component.expand_derive("ToJson", input).expect("expands"));
-        }),
-    ]
+    assert_eq!(output.tokens.to_string(), expected, "{name} disagrees");
+    Case::new(name, move || {
+        black_box(component.expand_derive("ToJson", input).expect("expands"));
+    })
 }
 
 fn host(builder: HostBuilder) -> Host {
@@ -195,17 +202,27 @@ fn main() {
         let mut cases = vec![Case::new("native", || {
             black_box(native(input));
         })];
-        cases.extend(sandboxed("sandbox", &component, input, &expected));
-        for (name, component) in [
-            ("sandbox, fresh, no signal handlers", &in_rustc),
-            ("sandbox, fresh, memory on demand", &on_demand),
-        ] {
-            let [_, mut fresh] = sandboxed(name, component, input, &expected);
-            fresh.name = name.to_owned();
-            cases.push(fresh);
-        }
+        cases.extend([
+            reused("sandbox, reused", &component, input),
+            fresh("sandbox, fresh", &component, input, &expected),
+            fresh(
+                "sandbox, fresh, no signal handlers",
+                &in_rustc,
+                input,
+                &expected,
+            ),
+            fresh(
+                "sandbox, fresh, memory on demand",
+                &on_demand,
+                input,
+                &expected,
+            ),
+        ]);
         if let Some(baseline) = &baseline {
-            cases.extend(sandboxed("baseline", baseline, input, &expected));
+            cases.extend([
+                reused("baseline, reused", baseline, input),
+                fresh("baseline, fresh", baseline, input, &expected),
+            ]);
         }
         suite.derive.push((*fields, cases));
     }
