@@ -18,7 +18,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use procbox_host::{Host, HostBuilder, Invocation, MacroComponent, MacroInstance};
+use procbox_host::{Host, HostBuilder, Invocation, MacroComponent};
 use procbox_tests::wasm;
 
 mod common;
@@ -85,7 +85,7 @@ fn reused<'a>(
     component: &MacroComponent,
     input: &'a proc_macro2::TokenStream,
 ) -> Case<'a> {
-    let mut instance: MacroInstance = component.instantiate().expect("instantiates");
+    let mut instance = component.instantiate().expect("instantiates");
     Case::new(name, move || {
         black_box(
             instance
@@ -123,8 +123,8 @@ fn load(host: &Host, path: &std::path::Path) -> MacroComponent {
 struct Suite<'a> {
     /// For 1 and 10 fields: native first, then the sandboxed cases.
     derive: Vec<(usize, Vec<Case<'a>>)>,
-    /// Steps of the 10-field derive, each reused then fresh.
-    phases: Vec<Case<'a>>,
+    /// Steps of the 10-field derive, each in a reused and in a fresh instance.
+    phases: Vec<[Case<'a>; 2]>,
 }
 
 impl<'a> Suite<'a> {
@@ -133,7 +133,7 @@ impl<'a> Suite<'a> {
             .derive
             .iter_mut()
             .flat_map(|(_, cases)| cases.iter_mut());
-        derive.chain(self.phases.iter_mut())
+        derive.chain(self.phases.iter_mut().flatten())
     }
 
     fn print(&self) {
@@ -153,12 +153,11 @@ impl<'a> Suite<'a> {
         }
         println!("\n| `phases` guest, 10 fields | reused | fresh | a fresh instance adds |");
         println!("|---|---|---|---|");
-        for pair in self.phases.chunks(2) {
-            let [reused, fresh] = pair else { continue };
+        for [reused, fresh] in &self.phases {
+            let name = &reused.name;
             let (reused, fresh) = (micros(reused.median()), micros(fresh.median()));
             println!(
-                "| `{}` | {reused:.1} µs | {fresh:.1} µs | {:.1} µs |",
-                pair[0].name,
+                "| `{name}` | {reused:.1} µs | {fresh:.1} µs | {:.1} µs |",
                 fresh - reused
             );
         }
@@ -229,23 +228,25 @@ fn main() {
     // What a fresh instance adds to a macro that does nothing, to one that
     // only builds `proc_macro2` tokens from its input, and to the derive.
     let ten = &inputs[1].1;
+    let phases = &phases;
     for phase in ["phase_empty", "phase_to_pm2", "phase_all"] {
         let mut instance = phases.instantiate().expect("instantiates");
-        suite.phases.push(Case::new(phase, move || {
-            black_box(
-                instance
-                    .expand(&Invocation::function(phase, ten))
-                    .expect("expands"),
-            );
-        }));
-        let phases = &phases;
-        suite.phases.push(Case::new(phase, move || {
-            black_box(
-                phases
-                    .expand(&Invocation::function(phase, ten))
-                    .expect("expands"),
-            );
-        }));
+        suite.phases.push([
+            Case::new(phase, move || {
+                black_box(
+                    instance
+                        .expand(&Invocation::function(phase, ten))
+                        .expect("expands"),
+                );
+            }),
+            Case::new(phase, move || {
+                black_box(
+                    phases
+                        .expand(&Invocation::function(phase, ten))
+                        .expect("expands"),
+                );
+            }),
+        ]);
     }
 
     for case in suite.cases() {
