@@ -1,14 +1,19 @@
 //! The span pool: `proc_macro2` spans that stand for host span handles.
 //!
 //! In the guest, `proc_macro2` runs in its fallback mode, where a span is a
-//! character range in a thread-local source map and the only way to make one
-//! is to lex text. The pool lexes a *pool text*, `()()()…` on one line, once,
-//! and hands out its spans: slot `k` is the empty group at characters `2k` and
-//! `2k + 1`, so it offers a whole-group span whose first and last characters
-//! are its delimiters (how `proc_macro2` derives `span_open`/`span_close`).
-//! A group token takes a slot; leaf tokens take half a slot each (the open or
-//! the close delimiter's span), so a fresh instance lexes about one slot per
-//! group and one per two other tokens.
+//! character range in a thread-local source map and the only way to put text
+//! in that map is to lex it. The pool lexes a *pool text*, one string literal
+//! `"…"` on one line, once, and hands out ranges inside it, which
+//! `Literal::subspan` makes without touching the source map: slot `k` is the
+//! two characters at `2k` and `2k + 1` inside the quotes, a whole-group span
+//! whose first and last characters stand for its delimiters (how
+//! `proc_macro2` derives `span_open`/`span_close`). A group token takes a
+//! slot; leaf tokens take half a slot each, so a conversion needs about one
+//! slot per group and one per two other tokens.
+//!
+//! Lexing one literal is a scan for its closing quote, so a fresh instance
+//! pays almost nothing for the pool. (It used to be `()()()…`: a group token
+//! per slot, about 8 µs for the 10-field derive's input in a fresh instance.)
 //!
 //! Each expansion records which host handle each slot it used stands for.
 //! Mapping a span back is two lookups in `proc_macro2`'s source map (`start`
@@ -33,8 +38,9 @@ use crate::span::CALL_SITE;
 /// Expansions a pool text serves before the source map is cleared.
 const REUSE_LIMIT: u32 = 64;
 
-/// The smallest pool text lexed, in slots.
-const MIN_SLOTS: usize = 16;
+/// The smallest pool text lexed, in slots: enough for most macro inputs, and
+/// lexing it costs about as little as lexing a shorter one.
+const MIN_SLOTS: usize = 32;
 
 /// No handle: a slot half nothing was given out for.
 const NO_HANDLE: u32 = u32::MAX;
@@ -55,12 +61,14 @@ pub(crate) fn reset() {
 
 /// One lexed pool text.
 struct PoolText {
-    /// A span in the text: `anchor.join(s)` is `Some` exactly when `s` is too.
+    /// The string literal whose characters the slots are.
+    literal: pm2::Literal,
+    /// Its span: `anchor.join(s)` is `Some` exactly when `s` is in the text.
     anchor: pm2::Span,
     /// Index of this text's first slot among all slots.
     first: usize,
-    /// Each slot's spans: open delimiter, whole group, close delimiter.
-    slots: Vec<[pm2::Span; 3]>,
+    /// How many slots it has.
+    slots: usize,
 }
 
 /// The pool texts and the handles the current expansion gave out.
@@ -113,25 +121,19 @@ impl Pool {
     }
 
     fn lex_text(&mut self, size: usize) {
-        let text = "()".repeat(size);
-        let mut slots: Vec<[pm2::Span; 3]> = pm2::TokenStream::from_str(&text)
-            .map(|stream| {
-                stream
-                    .into_iter()
-                    .filter_map(|tree| match tree {
-                        pm2::TokenTree::Group(g) => Some([g.span_open(), g.span(), g.span_close()]),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            // Cannot happen (the text is ours); call-site spans are a safe
-            // stand-in that only loses locations.
-            .unwrap_or_default();
-        slots.resize(size, [pm2::Span::call_site(); 3]);
+        let text = format!("\"{}\"", " ".repeat(2 * size));
+        let literal = match pm2::Literal::from_str(&text) {
+            Ok(literal) => literal,
+            // Cannot happen (the text is ours). Without a pool text every
+            // span the pool hands out is the call site: locations are lost,
+            // nothing else.
+            Err(_) => return,
+        };
         self.texts.push(PoolText {
-            anchor: slots[0][1],
+            anchor: literal.span(),
+            literal,
             first: self.capacity,
-            slots,
+            slots: size,
         });
         self.capacity += size;
         self.next_size = 0;
@@ -146,13 +148,19 @@ impl Pool {
 
     /// Span `which` (0 open, 1 whole, 2 close) of slot `index`.
     fn span(&self, index: usize, which: usize) -> pm2::Span {
-        self.texts
-            .iter()
-            .rev()
-            .find(|text| text.first <= index)
-            .map_or_else(pm2::Span::call_site, |text| {
-                text.slots[index - text.first][which]
-            })
+        let Some(text) = self.texts.iter().rev().find(|text| text.first <= index) else {
+            return pm2::Span::call_site();
+        };
+        // Character 0 is the opening quote.
+        let open = 1 + 2 * (index - text.first);
+        let range = match which {
+            0 => open..open + 1,
+            1 => open..open + 2,
+            _ => open + 1..open + 2,
+        };
+        text.literal
+            .subspan(range)
+            .unwrap_or_else(pm2::Span::call_site)
     }
 
     /// A span standing for the leaf token span `handle`.
@@ -192,20 +200,28 @@ impl Pool {
         else {
             return Span(CALL_SITE);
         };
-        let start = span.start().column;
-        let end = span.end().column;
+        // Columns count from the opening quote; slots from the character
+        // after it. The quotes themselves (the literal's own span) map to no
+        // slot: `checked_sub` and the bounds of `handles` see to that.
+        let (Some(start), Some(end)) = (
+            span.start().column.checked_sub(1),
+            span.end().column.checked_sub(1),
+        ) else {
+            return Span(CALL_SITE);
+        };
+        // The handles of the slot at `column`, if this expansion gave it out.
+        let slot = |column: usize| -> Option<&[u32; 3]> {
+            let local = column / 2;
+            (local < text.slots)
+                .then(|| self.handles.get(text.first + local))
+                .flatten()
+        };
         let handle_at = |column: usize| -> u32 {
-            self.handles
-                .get(text.first + column / 2)
-                .map_or(NO_HANDLE, |slot| {
-                    slot[if column.is_multiple_of(2) { 0 } else { 2 }]
-                })
+            slot(column).map_or(NO_HANDLE, |slot| {
+                slot[if column.is_multiple_of(2) { 0 } else { 2 }]
+            })
         };
-        let whole = || {
-            self.handles
-                .get(text.first + start / 2)
-                .map_or(NO_HANDLE, |slot| slot[1])
-        };
+        let whole = || slot(start).map_or(NO_HANDLE, |slot| slot[1]);
         let handle = match end.saturating_sub(start) {
             0 | 1 => handle_at(start),
             2 if start.is_multiple_of(2) && whole() != NO_HANDLE => whole(),
