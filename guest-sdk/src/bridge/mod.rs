@@ -84,13 +84,16 @@ pub(crate) fn trees_from_proc_macro2(stream: pm2::TokenStream) -> Vec<TokenTree>
         stream
             .into_iter()
             .map(|tree| match tree {
-                pm2::TokenTree::Group(g) => TokenTree::Group(Group {
-                    delimiter: delimiter_from_pm2(g.delimiter()),
-                    span: pool.handle_of(g.span()),
-                    span_open: pool.handle_of(g.span_open()),
-                    span_close: pool.handle_of(g.span_close()),
-                    stream: TokenStream::from(g.stream()),
-                }),
+                pm2::TokenTree::Group(g) => {
+                    let [span, span_open, span_close] = pool.group_handles_of(&g);
+                    TokenTree::Group(Group {
+                        delimiter: delimiter_from_pm2(g.delimiter()),
+                        span,
+                        span_open,
+                        span_close,
+                        stream: TokenStream::from(g.stream()),
+                    })
+                }
                 pm2::TokenTree::Ident(i) => {
                     let text = i.to_string();
                     let (name, is_raw) = match text.strip_prefix("r#") {

@@ -192,13 +192,42 @@ impl Pool {
     /// out, a host `join` for a span `proc_macro2` joined from them, the call
     /// site otherwise.
     pub(crate) fn handle_of(&self, span: pm2::Span) -> Span {
+        Span(match self.resolve(span) {
+            Resolved::Elsewhere => CALL_SITE,
+            Resolved::Group(slot) => slot[1],
+            Resolved::Range(handle) => or_call_site(handle),
+        })
+    }
+
+    /// The host handles of `group`'s spans: whole, open and close.
+    ///
+    /// A group span the pool gave out is looked up once: its delimiters are
+    /// the two halves of the same slot, and a span from elsewhere has its
+    /// delimiters elsewhere too.
+    pub(crate) fn group_handles_of(&self, group: &pm2::Group) -> [Span; 3] {
+        match self.resolve(group.span()) {
+            Resolved::Elsewhere => [Span(CALL_SITE); 3],
+            Resolved::Group([open, whole, close]) => {
+                [whole, or_call_site(open), or_call_site(close)].map(Span)
+            }
+            Resolved::Range(whole) => [
+                Span(or_call_site(whole)),
+                self.handle_of(group.span_open()),
+                self.handle_of(group.span_close()),
+            ],
+        }
+    }
+
+    /// Where `span` is: in no pool text, exactly a group slot this expansion
+    /// gave out, or some other range of a pool text.
+    fn resolve(&self, span: pm2::Span) -> Resolved {
         let Some(text) = self
             .texts
             .iter()
             .rev()
             .find(|text| text.anchor.join(span).is_some())
         else {
-            return Span(CALL_SITE);
+            return Resolved::Elsewhere;
         };
         // Columns count from the opening quote; slots from the character
         // after it. The quotes themselves (the literal's own span) map to no
@@ -207,7 +236,7 @@ impl Pool {
             span.start().column.checked_sub(1),
             span.end().column.checked_sub(1),
         ) else {
-            return Span(CALL_SITE);
+            return Resolved::Elsewhere;
         };
         // The handles of the slot at `column`, if this expansion gave it out.
         let slot = |column: usize| -> Option<&[u32; 3]> {
@@ -221,19 +250,34 @@ impl Pool {
                 slot[if column.is_multiple_of(2) { 0 } else { 2 }]
             })
         };
-        let whole = || slot(start).map_or(NO_HANDLE, |slot| slot[1]);
-        let handle = match end.saturating_sub(start) {
-            0 | 1 => handle_at(start),
-            2 if start.is_multiple_of(2) && whole() != NO_HANDLE => whole(),
+        match end.saturating_sub(start) {
+            0 | 1 => Resolved::Range(handle_at(start)),
+            2 if start.is_multiple_of(2) => match slot(start) {
+                Some(&slot) if slot[1] != NO_HANDLE => Resolved::Group(slot),
+                _ => Resolved::Range(joined(handle_at(start), handle_at(end - 1))),
+            },
             // A span proc_macro2 joined from several of ours: ask the host to
             // join the first and last (best effort, as `Span::join` is).
-            _ => joined(handle_at(start), handle_at(end - 1)),
-        };
-        Span(if handle == NO_HANDLE {
-            CALL_SITE
-        } else {
-            handle
-        })
+            _ => Resolved::Range(joined(handle_at(start), handle_at(end - 1))),
+        }
+    }
+}
+
+/// What [`Pool::resolve`] found.
+enum Resolved {
+    /// Not in a pool text: the call site.
+    Elsewhere,
+    /// A group slot's handles: open, whole (never [`NO_HANDLE`]), close.
+    Group([u32; 3]),
+    /// A handle, or [`NO_HANDLE`].
+    Range(u32),
+}
+
+fn or_call_site(handle: u32) -> u32 {
+    if handle == NO_HANDLE {
+        CALL_SITE
+    } else {
+        handle
     }
 }
 

@@ -80,11 +80,12 @@ fn encode_with(stream: pm2::TokenStream, pool: &pool::Pool, out: &mut Encoder) {
     for tree in stream {
         match tree {
             pm2::TokenTree::Group(g) => {
+                let [span, open, close] = pool.group_handles_of(&g);
                 let at = out.start_group(wire::GroupToken {
                     delimiter: delimiter_to_wire(bridge::delimiter_from_pm2(g.delimiter())),
-                    span: pool.handle_of(g.span()).0,
-                    span_open: pool.handle_of(g.span_open()).0,
-                    span_close: pool.handle_of(g.span_close()).0,
+                    span: span.0,
+                    span_open: open.0,
+                    span_close: close.0,
                     len: 0,
                 });
                 // `Group::stream` shares the contents with the group; with
