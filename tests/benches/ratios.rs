@@ -125,6 +125,9 @@ struct Suite<'a> {
     derive: Vec<(usize, Vec<Case<'a>>)>,
     /// Steps of the 10-field derive, each in a reused and in a fresh instance.
     phases: Vec<[Case<'a>; 2]>,
+    /// `syn::parse2` of the 10-field input, natively: what `phase_parse`
+    /// adds over `phase_to_pm2` is compared with it.
+    native_parse: Case<'a>,
 }
 
 impl<'a> Suite<'a> {
@@ -133,7 +136,9 @@ impl<'a> Suite<'a> {
             .derive
             .iter_mut()
             .flat_map(|(_, cases)| cases.iter_mut());
-        derive.chain(self.phases.iter_mut().flatten())
+        derive
+            .chain(self.phases.iter_mut().flatten())
+            .chain(std::iter::once(&mut self.native_parse))
     }
 
     fn print(&self) {
@@ -153,6 +158,10 @@ impl<'a> Suite<'a> {
         }
         println!("\n| `phases` guest, 10 fields | reused | fresh | a fresh instance adds |");
         println!("|---|---|---|---|");
+        println!(
+            "| native `syn::parse2` | {:.1} µs | | |",
+            micros(self.native_parse.median())
+        );
         for [reused, fresh] in &self.phases {
             let name = &reused.name;
             let (reused, fresh) = (micros(reused.median()), micros(fresh.median()));
@@ -195,6 +204,9 @@ fn main() {
     let mut suite = Suite {
         derive: Vec::new(),
         phases: Vec::new(),
+        native_parse: Case::new("native syn::parse2", || {
+            black_box(syn::parse2::<syn::DeriveInput>(inputs[1].1.clone()).expect("parses"));
+        }),
     };
     for (fields, input) in &inputs {
         let expected = native(input).to_string();
@@ -225,11 +237,20 @@ fn main() {
         }
         suite.derive.push((*fields, cases));
     }
-    // What a fresh instance adds to a macro that does nothing, to one that
-    // only builds `proc_macro2` tokens from its input, and to the derive.
+    // The derive a step at a time (each macro does one step more than the
+    // one before it; `tests/guests/phases`), and what a fresh instance adds
+    // to each.
     let ten = &inputs[1].1;
     let phases = &phases;
-    for phase in ["phase_empty", "phase_to_pm2", "phase_all"] {
+    for phase in [
+        "phase_empty",
+        "phase_identity",
+        "phase_to_pm2",
+        "phase_roundtrip",
+        "phase_parse",
+        "phase_derive_only",
+        "phase_all",
+    ] {
         let mut instance = phases.instantiate().expect("instantiates");
         suite.phases.push([
             Case::new(phase, move || {
