@@ -38,8 +38,9 @@ use crate::span::CALL_SITE;
 /// Expansions a pool text serves before the source map is cleared.
 const REUSE_LIMIT: u32 = 64;
 
-/// The smallest pool text lexed, in slots: enough for most macro inputs, and
-/// lexing it costs about as little as lexing a shorter one.
+/// The smallest pool text lexed, in slots. A larger input gets a pool its
+/// size; a larger minimum only makes a fresh instance lex more (256 made a
+/// 1-field derive 3% slower).
 const MIN_SLOTS: usize = 32;
 
 /// No handle: a slot half nothing was given out for.
