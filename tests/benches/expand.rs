@@ -16,7 +16,7 @@ use procbox_host::{Host, Invocation, MacroComponent};
 use procbox_tests::wasm;
 
 mod common;
-use common::{input, native};
+use common::{PHASES, input, native};
 
 fn expansion(c: &mut Criterion) {
     let host = Host::builder().no_cache().build().expect("host");
@@ -147,15 +147,7 @@ fn phases(c: &mut Criterion) {
     let mut instance = component.instantiate().expect("instantiates");
     let input = input(10);
     let mut group = c.benchmark_group("phases-10");
-    for phase in [
-        "phase_empty",
-        "phase_identity",
-        "phase_to_pm2",
-        "phase_roundtrip",
-        "phase_parse",
-        "phase_derive_only",
-        "phase_all",
-    ] {
+    for phase in PHASES {
         group.bench_function(phase, |b| {
             b.iter(|| {
                 instance

@@ -22,7 +22,7 @@ use procbox_host::{Host, HostBuilder, Invocation, MacroComponent};
 use procbox_tests::wasm;
 
 mod common;
-use common::{input, native};
+use common::{PHASES, input, native};
 
 /// How long one batch of one case runs in a round.
 const BATCH: Duration = Duration::from_millis(20);
@@ -242,15 +242,7 @@ fn main() {
     // to each.
     let ten = &inputs[1].1;
     let phases = &phases;
-    for phase in [
-        "phase_empty",
-        "phase_identity",
-        "phase_to_pm2",
-        "phase_roundtrip",
-        "phase_parse",
-        "phase_derive_only",
-        "phase_all",
-    ] {
+    for phase in PHASES {
         let mut instance = phases.instantiate().expect("instantiates");
         suite.phases.push([
             Case::new(phase, move || {

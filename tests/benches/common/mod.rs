@@ -22,3 +22,15 @@ pub fn native(input: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         .and_then(|ast| logic::to_json(&ast))
         .expect("expands")
 }
+
+/// The macros of the `phases` guest (`tests/guests/phases`), in order: each
+/// does one step of the derive more than the one before it.
+pub const PHASES: [&str; 7] = [
+    "phase_empty",
+    "phase_identity",
+    "phase_to_pm2",
+    "phase_roundtrip",
+    "phase_parse",
+    "phase_derive_only",
+    "phase_all",
+];
