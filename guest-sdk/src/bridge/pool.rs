@@ -251,16 +251,21 @@ impl Pool {
                 slot[if column.is_multiple_of(2) { 0 } else { 2 }]
             })
         };
-        match end.saturating_sub(start) {
-            0 | 1 => Resolved::Range(handle_at(start)),
-            2 if start.is_multiple_of(2) => match slot(start) {
-                Some(&slot) if slot[1] != NO_HANDLE => Resolved::Group(slot),
-                _ => Resolved::Range(joined(handle_at(start), handle_at(end - 1))),
-            },
+        let width = end.saturating_sub(start);
+        if width == 2
+            && start.is_multiple_of(2)
+            && let Some(&slot) = slot(start)
+            && slot[1] != NO_HANDLE
+        {
+            return Resolved::Group(slot);
+        }
+        Resolved::Range(if width <= 1 {
+            handle_at(start)
+        } else {
             // A span proc_macro2 joined from several of ours: ask the host to
             // join the first and last (best effort, as `Span::join` is).
-            _ => Resolved::Range(joined(handle_at(start), handle_at(end - 1))),
-        }
+            joined(handle_at(start), handle_at(end - 1))
+        })
     }
 }
 
