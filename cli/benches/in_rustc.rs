@@ -6,8 +6,18 @@
 //! opt-level = 3`). Prints a table; not a criterion bench, as each sample is
 //! a whole `cargo check`.
 //!
-//! `cargo bench -p procbox-cli --bench in_rustc` (the first run builds
-//! wasmtime for the optimized variant: several minutes).
+//! Each derive's time is its expansion plus the type-checking of the impl it
+//! generates (the same impl both ways). To see the expansion alone, each
+//! macro also runs from a crate (written into the bench's directory) whose
+//! derive expands as the real one does, hands the output to rustc as a
+//! `proc_macro::TokenStream`, then drops it and returns nothing.
+//!
+//! The cases run interleaved (each round checks every case once) with
+//! incremental compilation off, so that no check reuses work from the one
+//! before it.
+//!
+//! `cargo bench -p procbox-cli --bench in_rustc` (about 4 minutes; the first
+//! run builds wasmtime for the optimized variant: several more).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,9 +27,18 @@ use procbox_tests::{wasm, workspace_root};
 
 /// Derived structs in the measured crate: enough that the macros' share
 /// stands well above `cargo check`'s run-to-run noise.
-const STRUCTS: usize = 1000;
-/// Timed runs per case; the fastest is reported.
-const RUNS: usize = 3;
+const STRUCTS: usize = 3000;
+/// Timed rounds; each case's fastest is reported.
+const ROUNDS: usize = 5;
+
+/// The cases, in the order of each round and of the table.
+const CASES: [Macros; 5] = [
+    Macros::None,
+    Macros::Native,
+    Macros::Shim,
+    Macros::NativeDropped,
+    Macros::ShimDropped,
+];
 
 /// Which macro crate the measured crate uses, if any.
 #[derive(Clone, Copy)]
@@ -28,6 +47,10 @@ enum Macros {
     None,
     Native,
     Shim,
+    /// The native macro, its output dropped: expansion only.
+    NativeDropped,
+    /// The shim, its output dropped: expansion only.
+    ShimDropped,
 }
 
 impl Macros {
@@ -36,6 +59,19 @@ impl Macros {
             Macros::None => "no derive",
             Macros::Native => "native proc macro",
             Macros::Shim => "procbox shim",
+            Macros::NativeDropped => "native, output dropped",
+            Macros::ShimDropped => "shim, output dropped",
+        }
+    }
+
+    /// The crate its `ToJson` comes from, if any.
+    fn crate_name(self) -> Option<&'static str> {
+        match self {
+            Macros::None => None,
+            Macros::Native => Some("json_derive_native"),
+            Macros::Shim => Some("json_derive_shim"),
+            Macros::NativeDropped => Some("native_dropped"),
+            Macros::ShimDropped => Some("shim_dropped"),
         }
     }
 }
@@ -53,14 +89,10 @@ fn bench_dir() -> PathBuf {
 /// case).
 fn source(macros: Macros) -> String {
     let mut out = String::from("pub use tojson::ToJson;\n");
-    let derive = match macros {
-        Macros::None => "",
-        Macros::Native => {
-            out.push_str("use json_derive_native::ToJson;\n");
-            "#[derive(ToJson)] "
-        }
-        Macros::Shim => {
-            out.push_str("use json_derive_shim::ToJson;\n");
+    let derive = match macros.crate_name() {
+        None => "",
+        Some(name) => {
+            out.push_str(&format!("use {name}::ToJson;\n"));
             "#[derive(ToJson)] "
         }
     };
@@ -84,28 +116,81 @@ fn source(macros: Macros) -> String {
     out
 }
 
+/// `path = ".."` as a TOML dependency.
+fn path_dep(path: &Path) -> String {
+    format!("{{ path = {:?} }}", path.display().to_string())
+}
+
 /// Writes the measured crate (its own workspace, depending on the demo's
-/// crates by path).
+/// crates and the wrappers by path).
 fn write_crate(dir: &Path) {
     std::fs::create_dir_all(dir.join("src")).expect("creates the crate");
-    let dep = |name: &str| format!("{{ path = {:?} }}", demo().join(name).display().to_string());
     let manifest = format!(
         "[package]\nname = \"rustc-bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [workspace]\n\n[dependencies]\ntojson = {}\njson-derive-native = {}\njson-derive-shim = {}\n",
-        dep("tojson"),
-        dep("json-derive-native"),
-        dep("json-derive-shim"),
+         [workspace]\n\n[dependencies]\ntojson = {}\njson-derive-native = {}\njson-derive-shim = {}\n\
+         native-dropped = {}\nshim-dropped = {}\n",
+        path_dep(&demo().join("tojson")),
+        path_dep(&demo().join("json-derive-native")),
+        path_dep(&demo().join("json-derive-shim")),
+        path_dep(&bench_dir().join("native-dropped")),
+        path_dep(&bench_dir().join("shim-dropped")),
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("writes Cargo.toml");
 }
 
-/// Generates the shim for the example component, as the demo's test does.
-fn generate_shim() {
+/// The crates whose derive expands as the real one does, hands the output
+/// to rustc as a `proc_macro::TokenStream`, drops it and returns nothing: the
+/// native macro's code (the same `logic` module and entry point as
+/// `json-derive-native`), and a second generated shim whose derive is edited
+/// to do that.
+fn write_dropping_crates() {
+    let native = bench_dir().join("native-dropped");
+    std::fs::create_dir_all(native.join("src")).expect("creates the crate");
+    let manifest = "[package]\nname = \"native-dropped\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[lib]\nproc-macro = true\n\n[dependencies]\nproc-macro2 = \"1.0.107\"\n\
+         syn = { version = \"2.0.119\", features = [\"full\"] }\nquote = \"1.0\"\n";
+    std::fs::write(native.join("Cargo.toml"), manifest).expect("writes Cargo.toml");
+    let logic = workspace_root()
+        .join("examples")
+        .join("json-derive")
+        .join("src")
+        .join("logic.rs");
+    let lib = format!(
+        "use proc_macro::TokenStream;\n\n#[path = {:?}]\n#[allow(dead_code)]\nmod logic;\n\n\
+         #[proc_macro_derive(ToJson, attributes(json))]\n\
+         pub fn derive_to_json(item: TokenStream) -> TokenStream {{\n\
+         let input = syn::parse_macro_input!(item as syn::DeriveInput);\n\
+         let output: TokenStream =\n\
+         logic::to_json(&input).unwrap_or_else(syn::Error::into_compile_error).into();\n\
+         drop(output);\n\
+         TokenStream::new()\n\
+         }}\n",
+        logic.display().to_string()
+    );
+    std::fs::write(native.join("src").join("lib.rs"), lib).expect("writes lib.rs");
+
+    let shim = bench_dir().join("shim-dropped");
+    generate_shim(&shim, "shim-dropped");
+    let lib = shim.join("src").join("lib.rs");
+    let generated = std::fs::read_to_string(&lib).expect("reads the generated shim");
+    let call = "COMPONENT.derive(\"ToJson\", item)";
+    assert!(
+        generated.contains(call),
+        "the generated shim no longer has `{call}`: update this benchmark"
+    );
+    let dropping = generated.replace(call, &format!("{{ drop({call}); TokenStream::new() }}"));
+    std::fs::write(&lib, dropping).expect("writes the edited shim");
+}
+
+/// Generates a shim crate named `name` for the example component with
+/// `procbox shim`.
+fn generate_shim(out: &Path, name: &str) {
     let status = Command::new(env!("CARGO_BIN_EXE_procbox"))
         .arg("shim")
         .arg(wasm("json_derive"))
         .arg("--out")
-        .arg(demo().join("json-derive-shim"))
+        .arg(out)
+        .args(["--name", name])
         .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
         .status()
         .expect("cannot run procbox");
@@ -126,7 +211,10 @@ fn check(dir: &Path, optimized: bool) -> Duration {
         .env_remove("CARGO_BUILD_TARGET")
         .env("CARGO_TARGET_DIR", target)
         .env("PROCBOX_CACHE_DIR", bench_dir().join("procbox-cache"))
-        .env("CARGO_PROFILE_DEV_DEBUG", "false");
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        // Every check does all the work: with incremental compilation, what
+        // a check reuses depends on which case ran before it.
+        .env("CARGO_INCREMENTAL", "0");
     if optimized {
         command.env("CARGO_PROFILE_DEV_BUILD_OVERRIDE_OPT_LEVEL", "3");
     }
@@ -141,20 +229,27 @@ fn check(dir: &Path, optimized: bool) -> Duration {
     took
 }
 
-/// The fastest of `RUNS` checks after the crate's source changed.
-fn fastest_check(dir: &Path, macros: Macros, optimized: bool) -> Duration {
-    let lib = dir.join("src").join("lib.rs");
-    std::fs::write(&lib, source(macros)).expect("writes lib.rs");
+/// `cargo check` after writing the crate's source for `macros`.
+fn check_with(dir: &Path, macros: Macros, optimized: bool) -> Duration {
+    std::fs::write(dir.join("src").join("lib.rs"), source(macros)).expect("writes lib.rs");
+    check(dir, optimized)
+}
+
+/// Each case's fastest check over `ROUNDS` rounds, each round running every
+/// case once (interleaved, so a slow minute of the machine does not land on
+/// one case only).
+fn fastest_checks(dir: &Path, optimized: bool) -> Vec<Duration> {
     // Builds the dependencies, and compiles the component into the cache.
-    check(dir, optimized);
-    (0..RUNS)
-        .map(|_| {
-            let text = std::fs::read(&lib).expect("reads lib.rs");
-            std::fs::write(&lib, text).expect("touches lib.rs");
-            check(dir, optimized)
-        })
-        .min()
-        .expect("at least one run")
+    for macros in CASES {
+        check_with(dir, macros, optimized);
+    }
+    let mut fastest = vec![Duration::MAX; CASES.len()];
+    for _ in 0..ROUNDS {
+        for (best, macros) in fastest.iter_mut().zip(CASES) {
+            *best = (*best).min(check_with(dir, macros, optimized));
+        }
+    }
+    fastest
 }
 
 fn main() {
@@ -165,11 +260,12 @@ fn main() {
     {
         return;
     }
-    generate_shim();
+    generate_shim(&demo().join("json-derive-shim"), "json-derive-shim");
+    write_dropping_crates();
     let dir = bench_dir().join("crate");
     write_crate(&dir);
     println!(
-        "cargo check of {STRUCTS} structs with #[derive(ToJson)] (10 fields), fastest of {RUNS}\n"
+        "cargo check of {STRUCTS} structs with #[derive(ToJson)] (10 fields), fastest of {ROUNDS} interleaved rounds\n"
     );
     println!("| profile | macros | cargo check | per derive, over no derive | vs native |");
     println!("|---|---|---|---|---|");
@@ -179,20 +275,19 @@ fn main() {
         } else {
             "dev (default)"
         };
-        let base = fastest_check(&dir, Macros::None, optimized);
+        let times = fastest_checks(&dir, optimized);
+        let base = times[0];
         let mut native_per = None;
-        for macros in [Macros::None, Macros::Native, Macros::Shim] {
-            let took = match macros {
-                Macros::None => base,
-                _ => fastest_check(&dir, macros, optimized),
-            };
+        for (macros, took) in CASES.into_iter().zip(times) {
             let per = took.saturating_sub(base).as_secs_f64() * 1e6 / STRUCTS as f64;
             let ratio = match (macros, native_per) {
-                (Macros::Native, _) => {
+                (Macros::Native | Macros::NativeDropped, _) => {
                     native_per = Some(per);
                     "1.0x".to_owned()
                 }
-                (Macros::Shim, Some(native)) if native > 0.0 => format!("{:.2}x", per / native),
+                (Macros::Shim | Macros::ShimDropped, Some(native)) if native > 0.0 => {
+                    format!("{:.2}x", per / native)
+                }
                 _ => String::new(),
             };
             let per = match macros {
