@@ -114,11 +114,28 @@ fn loading(c: &mut Criterion) {
     cached
         .load_bytes("json_derive", &bytes)
         .expect("warms the cache");
+    // As the cargo shim loads it, once per rustc process: compiled with
+    // explicit bounds checks, about twice the code.
+    let cached_no_signals = Host::builder()
+        .cache_dir(cache.path())
+        .signal_handlers(false)
+        .build()
+        .expect("host");
+    cached_no_signals
+        .load_bytes("json_derive", &bytes)
+        .expect("warms the cache");
     let uncached = Host::builder().no_cache().build().expect("host");
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
     group.bench_function("from-cache", |b| {
         b.iter(|| cached.load_bytes("json_derive", &bytes).expect("loads"))
+    });
+    group.bench_function("from-cache-no-signal-handlers", |b| {
+        b.iter(|| {
+            cached_no_signals
+                .load_bytes("json_derive", &bytes)
+                .expect("loads")
+        })
     });
     group.bench_function("compile", |b| {
         b.iter(|| uncached.load_bytes("json_derive", &bytes).expect("loads"))

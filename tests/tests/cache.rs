@@ -96,7 +96,22 @@ fn a_corrupt_cache_file_is_recompiled() {
 
 #[test]
 fn a_truncated_cache_file_is_recompiled() {
-    rejects(|bytes| bytes.truncate(bytes.len() - 100), "checksum");
+    rejects(|bytes| bytes.truncate(bytes.len() - 100), "truncated");
+}
+
+#[test]
+fn a_cache_file_with_bytes_appended_is_recompiled() {
+    rejects(|bytes| bytes.extend_from_slice(&[0; 16]), "length");
+}
+
+#[test]
+fn a_cache_file_of_another_format_is_recompiled() {
+    // The format version follows the 8-byte magic; 1 is the SHA-256 layout
+    // of earlier versions.
+    rejects(
+        |bytes| bytes[8..12].copy_from_slice(&1u32.to_le_bytes()),
+        "another version of procbox",
+    );
 }
 
 #[test]
