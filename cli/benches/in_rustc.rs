@@ -139,47 +139,68 @@ fn write_crate(dir: &Path) {
 }
 
 /// The crates whose derive expands as the real one does, hands the output
-/// to rustc as a `proc_macro::TokenStream`, drops it and returns nothing: the
-/// native macro's code (the same `logic` module and entry point as
-/// `json-derive-native`), and a second generated shim whose derive is edited
-/// to do that.
+/// to rustc as a `proc_macro::TokenStream`, drops it and returns nothing: a
+/// copy of `json-derive-native` and a second generated shim, each with its
+/// derive's entry point edited to do that.
 fn write_dropping_crates() {
-    let native = bench_dir().join("native-dropped");
-    std::fs::create_dir_all(native.join("src")).expect("creates the crate");
-    let manifest = "[package]\nname = \"native-dropped\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[lib]\nproc-macro = true\n\n[dependencies]\nproc-macro2 = \"1.0.107\"\n\
-         syn = { version = \"2.0.119\", features = [\"full\"] }\nquote = \"1.0\"\n";
-    std::fs::write(native.join("Cargo.toml"), manifest).expect("writes Cargo.toml");
+    let native = demo().join("json-derive-native");
+    let copy = bench_dir().join("native-dropped");
+    std::fs::create_dir_all(copy.join("src")).expect("creates the crate");
+    let manifest = std::fs::read_to_string(native.join("Cargo.toml")).expect("reads Cargo.toml");
+    let manifest = edit(
+        &manifest,
+        "name = \"json-derive-native\"",
+        "name = \"native-dropped\"".into(),
+    );
+    std::fs::write(copy.join("Cargo.toml"), manifest).expect("writes Cargo.toml");
+    let lib = std::fs::read_to_string(native.join("src").join("lib.rs")).expect("reads lib.rs");
+    // The copy lives elsewhere: its `logic` module by absolute path.
     let logic = workspace_root()
         .join("examples")
         .join("json-derive")
         .join("src")
         .join("logic.rs");
-    let lib = format!(
-        "use proc_macro::TokenStream;\n\n#[path = {:?}]\n#[allow(dead_code)]\nmod logic;\n\n\
-         #[proc_macro_derive(ToJson, attributes(json))]\n\
-         pub fn derive_to_json(item: TokenStream) -> TokenStream {{\n\
-         let input = syn::parse_macro_input!(item as syn::DeriveInput);\n\
-         let output: TokenStream =\n\
-         logic::to_json(&input).unwrap_or_else(syn::Error::into_compile_error).into();\n\
-         drop(output);\n\
-         TokenStream::new()\n\
-         }}\n",
-        logic.display().to_string()
+    let lib = edit(
+        &lib,
+        "#[path = \"../../../json-derive/src/logic.rs\"]",
+        format!(
+            "#[path = {:?}]\n#[allow(dead_code)]",
+            logic.display().to_string()
+        ),
     );
-    std::fs::write(native.join("src").join("lib.rs"), lib).expect("writes lib.rs");
+    // The real entry point becomes a plain function the new one calls.
+    let entry = "#[proc_macro_derive(ToJson, attributes(json))]\npub fn derive_to_json(";
+    let lib = edit(
+        &lib,
+        entry,
+        format!(
+            "{entry}item: TokenStream) -> TokenStream {{\n    \
+             drop(expand_to_json(item));\n    TokenStream::new()\n}}\n\n\
+             fn expand_to_json("
+        ),
+    );
+    std::fs::write(copy.join("src").join("lib.rs"), lib).expect("writes lib.rs");
 
     let shim = bench_dir().join("shim-dropped");
     generate_shim(&shim, "shim-dropped");
     let lib = shim.join("src").join("lib.rs");
     let generated = std::fs::read_to_string(&lib).expect("reads the generated shim");
     let call = "COMPONENT.derive(\"ToJson\", item)";
-    assert!(
-        generated.contains(call),
-        "the generated shim no longer has `{call}`: update this benchmark"
+    let dropping = edit(
+        &generated,
+        call,
+        format!("{{ drop({call}); TokenStream::new() }}"),
     );
-    let dropping = generated.replace(call, &format!("{{ drop({call}); TokenStream::new() }}"));
     std::fs::write(&lib, dropping).expect("writes the edited shim");
+}
+
+/// `text` with `from` replaced by `to`; `from` must be there.
+fn edit(text: &str, from: &str, to: String) -> String {
+    assert!(
+        text.contains(from),
+        "`{from}` is no longer in the crate this benchmark copies: update the benchmark"
+    );
+    text.replace(from, &to)
 }
 
 /// Generates a shim crate named `name` for the example component with
