@@ -2,25 +2,33 @@
 //! content hash, so a component is compiled once per machine and engine.
 //!
 //! A file is named by the SHA-256 of the component's bytes and the engine's
-//! precompile-compatibility hash. Deserializing an artifact is `unsafe` (it is
-//! native code), so before that the file's own header is checked: magic,
-//! format version, the artifact's length and its CRC-32. A corrupt, truncated
-//! or foreign file fails the check and is recompiled and replaced, never
-//! loaded.
+//! precompile-compatibility hash. It holds wasmtime's artifact followed by a
+//! trailer: magic, format version, the artifact's length and its CRC-32.
+//! Deserializing an artifact is `unsafe` (it is native code), so the trailer
+//! is checked first: a corrupt, truncated or foreign file fails the check and
+//! is recompiled and replaced, never loaded.
 //!
 //! The checksum is there to catch accidents (a disk error, a copy cut short,
 //! another program's file), not an attacker: someone who can write the cache
 //! directory can also write a matching checksum, however strong, so the cache
 //! is as trusted as the directory, which is the user's own. For accidents a
 //! length and a CRC-32 are what archive and image formats (zip, gzip, PNG)
-//! rely on, and the CRC is computed twenty times faster than the SHA-256 it
-//! replaced: the check is paid on every load, in every rustc process that
-//! runs a shim, and the artifact of a component compiled without signal
-//! handlers (the shim's) is about 8 MB.
+//! rely on, and it is computed twenty times faster than a SHA-256.
+//!
+//! A checked file is mapped, not copied (`Component::deserialize_file`): the
+//! artifact stays in the page cache and only the pages an expansion touches
+//! are faulted in, where copying it meant zeroing and filling a fresh mapping
+//! of its whole size (4.5 of the 8 ms a shim spent loading its 7.8 MB
+//! artifact, once per rustc process). A mapped file must not change while it
+//! is in use, which is how the dynamic loader treats shared libraries and
+//! rustc its `.rmeta` files; procbox never writes a cache file in place
+//! (`store` writes a new file and renames it over the old one, which leaves a
+//! mapped one intact). If the file cannot be mapped (e.g. a `noexec` mount),
+//! it is read and copied instead.
 
-use std::fs;
+use std::fs::{self, File};
 use std::hash::{Hash, Hasher};
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -28,12 +36,13 @@ use wasmtime::component::Component;
 use wasmtime::{Engine, Precompiled};
 
 const MAGIC: &[u8; 8] = b"PBXCWASM";
-/// The header's layout: 1 had a SHA-256 of the artifact where 2 has its
-/// length and CRC-32.
-const FORMAT: u32 = 2;
+/// The file's layout: 1 and 2 had a header before the artifact (1 with its
+/// SHA-256, 2 with its length and CRC-32); 3 has the artifact first, so it
+/// can be mapped as it is, and the same fields as 2 after it.
+const FORMAT: u32 = 3;
 /// Magic, format, artifact length (`u64`), artifact CRC-32 (`u32`), all
 /// little-endian.
-const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 4;
+const TRAILER_LEN: usize = MAGIC.len() + 4 + 8 + 4;
 
 /// How a component's compiled code was obtained.
 #[derive(Clone, Debug)]
@@ -89,8 +98,8 @@ impl ArtifactCache {
         wasm_hash: &str,
     ) -> wasmtime::Result<(Component, CacheOutcome)> {
         let path = self.path(engine, wasm_hash);
-        let rejected = match fs::read(&path) {
-            Ok(file) => match load(engine, &file) {
+        let rejected = match File::open(&path) {
+            Ok(file) => match load(engine, &path, file) {
                 Ok(component) => return Ok((component, CacheOutcome::Hit(path))),
                 Err(reason) => Some(reason),
             },
@@ -118,31 +127,90 @@ fn engine_hash(engine: &Engine) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// Checks a cache file and deserializes its artifact.
-fn load(engine: &Engine, file: &[u8]) -> Result<Component, String> {
-    if file.len() < HEADER_LEN || &file[..MAGIC.len()] != MAGIC {
+/// Checks the cache file at `path` (open as `file`) and deserializes its
+/// artifact.
+fn load(engine: &Engine, path: &Path, mut file: File) -> Result<Component, String> {
+    let length = check(&mut file)?;
+    match Engine::detect_precompiled_file(path) {
+        Ok(Some(Precompiled::Component)) => {}
+        _ => return Err("not a compiled component".into()),
+    }
+    // SAFETY: the artifact is what `store` wrote after this engine's
+    // `precompile_component` (its length and CRC-32 checked above), wasmtime
+    // checks its version and configuration against the engine, and procbox
+    // never changes a cache file in place (see the module's documentation).
+    unsafe { Component::deserialize_file(engine, path) }.or_else(|mapped| {
+        // Not mappable (e.g. no execute permission on the cache's mount).
+        // SAFETY: as above.
+        unsafe { copy_in(engine, &mut file, length) }
+            .map_err(|e| format!("{e} (mapping it: {mapped})"))
+    })
+}
+
+/// Deserializes the artifact of a cache file from a copy in memory.
+///
+/// # Safety
+///
+/// `file` passed [`check`], which returned `length`.
+unsafe fn copy_in(engine: &Engine, file: &mut File, length: u64) -> Result<Component, String> {
+    let mut artifact = Vec::new();
+    file.seek(SeekFrom::Start(0))
+        .and_then(|_| file.take(length).read_to_end(&mut artifact))
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    // SAFETY: the caller's.
+    unsafe { Component::deserialize(engine, &artifact) }
+        .map_err(|e| format!("wasmtime refused it: {e}"))
+}
+
+/// Checks a cache file's trailer and its artifact's CRC-32, reading it in
+/// chunks; returns the artifact's length.
+fn check(file: &mut File) -> Result<u64, String> {
+    let read_error = |e: std::io::Error| format!("cannot read it: {e}");
+    let size = file.metadata().map_err(read_error)?.len();
+    let trailer_len = TRAILER_LEN as u64;
+    if size < trailer_len {
         return Err("not a procbox cache file".into());
     }
-    let (header, artifact) = file.split_at(HEADER_LEN);
-    let (format, rest) = header[MAGIC.len()..].split_at(4);
+    let mut trailer = [0u8; TRAILER_LEN];
+    file.seek(SeekFrom::Start(size - trailer_len))
+        .and_then(|_| file.read_exact(&mut trailer))
+        .map_err(read_error)?;
+    let (magic, rest) = trailer.split_at(MAGIC.len());
+    let (format, rest) = rest.split_at(4);
     let (length, crc) = rest.split_at(8);
+    if magic != MAGIC {
+        // Formats 1 and 2 had the magic at the start.
+        let mut start = [0u8; MAGIC.len()];
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_exact(&mut start))
+            .map_err(read_error)?;
+        return Err(if start == *MAGIC {
+            "written by another version of procbox".into()
+        } else {
+            "not a procbox cache file (or truncated or extended)".into()
+        });
+    }
     if format != FORMAT.to_le_bytes() {
         return Err("written by another version of procbox".into());
     }
-    if length != (artifact.len() as u64).to_le_bytes() {
+    let artifact_len = size - trailer_len;
+    if length != artifact_len.to_le_bytes() {
         return Err("its length does not match (truncated or extended)".into());
     }
-    if crc != crc32fast::hash(artifact).to_le_bytes() {
+    file.seek(SeekFrom::Start(0)).map_err(read_error)?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut chunk = vec![0u8; 256 * 1024];
+    let mut artifact = (&mut *file).take(artifact_len);
+    loop {
+        match artifact.read(&mut chunk).map_err(read_error)? {
+            0 => break,
+            n => hasher.update(&chunk[..n]),
+        }
+    }
+    if crc != hasher.finalize().to_le_bytes() {
         return Err("its checksum does not match (corrupt)".into());
     }
-    if Engine::detect_precompiled(artifact) != Some(Precompiled::Component) {
-        return Err("not a compiled component".into());
-    }
-    // SAFETY: the artifact is what `store` wrote after this engine's
-    // `precompile_component` (its length and CRC-32 checked above), and
-    // wasmtime checks its version and configuration against the engine.
-    unsafe { Component::deserialize(engine, artifact) }
-        .map_err(|e| format!("wasmtime refused it: {e}"))
+    Ok(artifact_len)
 }
 
 /// Writes a cache file atomically: a reader sees the old file or the whole
@@ -157,12 +225,12 @@ fn store(path: &Path, artifact: &[u8]) -> std::io::Result<()> {
             .unwrap_or("artifact"),
         std::process::id()
     ));
-    let mut file = fs::File::create(&tmp)?;
+    let mut file = File::create(&tmp)?;
+    file.write_all(artifact)?;
     file.write_all(MAGIC)?;
     file.write_all(&FORMAT.to_le_bytes())?;
     file.write_all(&(artifact.len() as u64).to_le_bytes())?;
     file.write_all(&crc32fast::hash(artifact).to_le_bytes())?;
-    file.write_all(artifact)?;
     file.sync_all()?;
     drop(file);
     fs::rename(&tmp, path).inspect_err(|_| {
@@ -176,4 +244,54 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A component with nothing in it: its header alone.
+    const EMPTY_COMPONENT: &[u8] = b"\0asm\x0d\x00\x01\x00";
+
+    /// A cache file for the empty component, stored as the cache stores one.
+    fn stored(dir: &Path) -> (Engine, PathBuf) {
+        let engine =
+            Engine::new(wasmtime::Config::new().wasm_component_model(true)).expect("engine");
+        let artifact = engine
+            .precompile_component(EMPTY_COMPONENT)
+            .expect("precompiles");
+        let path = dir.join("empty.cwasm");
+        store(&path, &artifact).expect("stores");
+        (engine, path)
+    }
+
+    #[test]
+    fn a_checked_file_is_mapped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (engine, path) = stored(dir.path());
+        let component = load(&engine, &path, File::open(&path).expect("opens")).expect("loads");
+        if cfg!(target_os = "linux") {
+            let maps = fs::read_to_string("/proc/self/maps").expect("reads the mappings");
+            assert!(
+                maps.contains(&*path.to_string_lossy()),
+                "the artifact is not mapped from {}",
+                path.display()
+            );
+        }
+        drop(component);
+    }
+
+    #[test]
+    fn a_checked_file_can_be_copied_in() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (engine, path) = stored(dir.path());
+        let mut file = File::open(&path).expect("opens");
+        let length = check(&mut file).expect("passes the check");
+        assert_eq!(
+            length + TRAILER_LEN as u64,
+            file.metadata().expect("size").len()
+        );
+        // SAFETY: checked just above.
+        unsafe { copy_in(&engine, &mut file, length) }.expect("deserializes from a copy");
+    }
 }

@@ -101,17 +101,73 @@ fn a_truncated_cache_file_is_recompiled() {
 
 #[test]
 fn a_cache_file_with_bytes_appended_is_recompiled() {
-    rejects(|bytes| bytes.extend_from_slice(&[0; 16]), "length");
+    rejects(|bytes| bytes.extend_from_slice(&[0; 16]), "extended");
+}
+
+/// The trailer after the artifact: magic (8 bytes), format (4), the
+/// artifact's length (8) and CRC-32 (4).
+const TRAILER_LEN: usize = 24;
+
+#[test]
+fn a_cache_file_with_a_wrong_length_is_recompiled() {
+    rejects(
+        |bytes| {
+            let at = bytes.len() - TRAILER_LEN + 12;
+            bytes[at] ^= 1;
+        },
+        "length",
+    );
 }
 
 #[test]
 fn a_cache_file_of_another_format_is_recompiled() {
-    // The format version follows the 8-byte magic; 1 is the SHA-256 layout
-    // of earlier versions.
+    // The format version follows the trailer's 8-byte magic.
     rejects(
-        |bytes| bytes[8..12].copy_from_slice(&1u32.to_le_bytes()),
+        |bytes| {
+            let at = bytes.len() - TRAILER_LEN + 8;
+            bytes[at..at + 4].copy_from_slice(&99u32.to_le_bytes());
+        },
         "another version of procbox",
     );
+    // Format 2 had the same fields in a header before the artifact.
+    rejects(
+        |bytes| {
+            let artifact = bytes[..bytes.len() - TRAILER_LEN].to_vec();
+            let mut old = bytes[bytes.len() - TRAILER_LEN..].to_vec();
+            old[8..12].copy_from_slice(&2u32.to_le_bytes());
+            old.extend_from_slice(&artifact);
+            *bytes = old;
+        },
+        "another version of procbox",
+    );
+}
+
+/// Its code is mapped from the file: replacing the file (as a later
+/// recompile does, by renaming a new one over it) or deleting it must leave
+/// the loaded component working. (Unix only: Windows refuses to replace or
+/// delete a mapped file, and the store's error is reported instead.)
+#[cfg(unix)]
+#[test]
+fn a_loaded_component_outlives_its_cache_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = compiled_path(load(dir.path()).cache_outcome());
+    let loaded = load(dir.path());
+    assert!(matches!(loaded.cache_outcome(), CacheOutcome::Hit(_)));
+    if cfg!(target_os = "linux") {
+        let maps = std::fs::read_to_string("/proc/self/maps").expect("reads the mappings");
+        assert!(
+            maps.contains(&*path.to_string_lossy()),
+            "not mapped from the cache file"
+        );
+    }
+    let replacement = dir.path().join("replacement");
+    std::fs::write(&replacement, b"another file").expect("write");
+    std::fs::rename(&replacement, &path).expect("rename over the cache file");
+    expands(&loaded);
+    std::fs::remove_file(&path).expect("delete the cache file");
+    expands(&loaded);
+    let instance = loaded.instantiate().expect("instantiates");
+    drop(instance);
 }
 
 #[test]
