@@ -7,7 +7,7 @@ use std::path::Path;
 use procbox_manifest::{self as manifest, Capability, Manifest};
 use wasmtime::Store;
 use wasmtime::component::Component;
-use wasmtime::wasmparser::{Parser, Payload};
+use wasmtime::wasmparser::{Chunk, Parser, Payload};
 
 use crate::bindings::{ProcMacroPre, wire};
 use crate::cache::{CacheOutcome, sha256_hex};
@@ -435,25 +435,44 @@ fn link(
 }
 
 /// The component's manifest: its top-level `procbox-manifest` custom section.
-fn read_manifest(bytes: &[u8]) -> Result<Option<Manifest>, String> {
-    let mut depth = 0usize;
+///
+/// Nested modules and components are skipped, not parsed: the section is at
+/// the top level, and walking every function body of the macro's code took a
+/// fifth of a cache hit.
+fn read_manifest(mut bytes: &[u8]) -> Result<Option<Manifest>, String> {
+    let invalid = |e: &dyn std::fmt::Display| format!("it is not valid WebAssembly: {e}");
+    let mut parser = Parser::new(0);
     let mut found = None;
-    for payload in Parser::new(0).parse_all(bytes) {
-        match payload.map_err(|e| format!("it is not valid WebAssembly: {e}"))? {
-            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
-            Payload::End(_) => depth = depth.saturating_sub(1),
-            Payload::CustomSection(section)
-                if depth == 0 && section.name() == manifest::SECTION =>
-            {
+    loop {
+        let payload = match parser.parse(bytes, true).map_err(|e| invalid(&e))? {
+            Chunk::Parsed { consumed, payload } => {
+                bytes = &bytes[consumed..];
+                payload
+            }
+            // With `eof` set the parser reports truncation as an error.
+            Chunk::NeedMoreData(_) => return Err(invalid(&"it ends early")),
+        };
+        match payload {
+            Payload::ModuleSection {
+                unchecked_range, ..
+            }
+            | Payload::ComponentSection {
+                unchecked_range, ..
+            } => {
+                bytes = bytes
+                    .get(unchecked_range.len()..)
+                    .ok_or_else(|| invalid(&"a nested module ends past the end"))?;
+            }
+            Payload::CustomSection(section) if section.name() == manifest::SECTION => {
                 if found.is_some() {
                     return Err("it has two procbox-manifest sections".into());
                 }
                 found = Some(Manifest::decode(section.data())?);
             }
+            Payload::End(_) => return Ok(found),
             _ => {}
         }
     }
-    Ok(found)
 }
 
 /// The interface every macro component exports.
@@ -542,5 +561,82 @@ impl std::fmt::Debug for MacroComponent {
             .field("hash", &self.inner.hash)
             .field("macros", &self.inner.macros)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMPONENT_HEADER: &[u8] = b"\0asm\x0d\x00\x01\x00";
+    const MODULE_HEADER: &[u8] = b"\0asm\x01\x00\x00\x00";
+
+    /// A section: its id, its size (one LEB128 byte: tests keep them small)
+    /// and its contents.
+    fn section(id: u8, contents: &[u8]) -> Vec<u8> {
+        assert!(contents.len() < 128);
+        let mut out = vec![id, contents.len() as u8];
+        out.extend_from_slice(contents);
+        out
+    }
+
+    fn custom(name: &str, data: &[u8]) -> Vec<u8> {
+        let mut contents = vec![name.len() as u8];
+        contents.extend_from_slice(name.as_bytes());
+        contents.extend_from_slice(data);
+        section(0, &contents)
+    }
+
+    fn manifest_section() -> Vec<u8> {
+        let manifest = Manifest {
+            version: manifest::FORMAT,
+            capabilities: vec![Capability::RandomSeed],
+            env: Vec::new(),
+        };
+        custom(manifest::SECTION, &manifest.encode())
+    }
+
+    /// A component of `sections`, after a nested core module holding
+    /// `nested`.
+    fn component(nested: &[u8], sections: &[Vec<u8>]) -> Vec<u8> {
+        let mut module = MODULE_HEADER.to_vec();
+        module.extend_from_slice(nested);
+        let mut out = COMPONENT_HEADER.to_vec();
+        out.extend(section(1, &module));
+        for s in sections {
+            out.extend_from_slice(s);
+        }
+        out
+    }
+
+    #[test]
+    fn the_top_level_manifest_is_read() {
+        let bytes = component(&custom("name", b""), &[manifest_section()]);
+        let found = read_manifest(&bytes)
+            .expect("reads")
+            .expect("has a manifest");
+        assert_eq!(found.capabilities, vec![Capability::RandomSeed]);
+    }
+
+    #[test]
+    fn a_manifest_inside_a_nested_module_is_not_the_components() {
+        let bytes = component(&manifest_section(), &[]);
+        assert_eq!(read_manifest(&bytes).expect("reads"), None);
+    }
+
+    #[test]
+    fn two_manifests_are_refused() {
+        let bytes = component(&[], &[manifest_section(), manifest_section()]);
+        let err = read_manifest(&bytes).expect_err("refused");
+        assert!(err.contains("two procbox-manifest sections"), "{err}");
+    }
+
+    #[test]
+    fn a_truncated_component_is_refused() {
+        let bytes = component(&custom("name", b""), &[manifest_section()]);
+        for len in [COMPONENT_HEADER.len() + 3, bytes.len() - 1] {
+            let err = read_manifest(&bytes[..len]).expect_err("refused");
+            assert!(err.contains("not valid WebAssembly"), "{len}: {err}");
+        }
     }
 }
