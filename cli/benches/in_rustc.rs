@@ -18,6 +18,9 @@
 //!
 //! `cargo bench -p procbox-cli --bench in_rustc` (about 4 minutes; the first
 //! run builds wasmtime for the optimized variant: several more).
+//! `PROCBOX_BENCH_STRUCTS=1` measures a crate with one derive instead: what
+//! a shim costs a rustc process beyond its expansions (loading the
+//! component).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,11 +28,31 @@ use std::time::{Duration, Instant};
 
 use procbox_tests::{wasm, workspace_root};
 
-/// Derived structs in the measured crate: enough that the macros' share
-/// stands well above `cargo check`'s run-to-run noise.
+/// Derived structs in the measured crate by default: enough that the
+/// macros' share stands well above `cargo check`'s run-to-run noise.
+/// `PROCBOX_BENCH_STRUCTS` sets another number: a few show what a small
+/// crate pays, loading the component included.
 const STRUCTS: usize = 3000;
-/// Timed rounds; each case's fastest is reported.
+
+fn structs() -> usize {
+    count_from_env("PROCBOX_BENCH_STRUCTS", STRUCTS)
+}
+/// Timed rounds by default (`PROCBOX_BENCH_ROUNDS` sets another number);
+/// each case's fastest is reported.
 const ROUNDS: usize = 5;
+
+fn rounds() -> usize {
+    count_from_env("PROCBOX_BENCH_ROUNDS", ROUNDS)
+}
+
+/// The positive number in the environment variable `name`, else `default`.
+fn count_from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(default)
+}
 
 /// The cases, in the order of each round and of the table.
 const CASES: [Macros; 5] = [
@@ -84,7 +107,7 @@ fn bench_dir() -> PathBuf {
     workspace_root().join("target").join("rustc-bench")
 }
 
-/// The measured crate's source: `STRUCTS` generic structs of ten fields,
+/// The measured crate's source: [`structs`] generic structs of ten fields,
 /// nine of them renamed (the input of the criterion benchmark's 10-field
 /// case).
 fn source(macros: Macros) -> String {
@@ -96,7 +119,7 @@ fn source(macros: Macros) -> String {
             "#[derive(ToJson)] "
         }
     };
-    for s in 0..STRUCTS {
+    for s in 0..structs() {
         let mut fields: Vec<String> = (1..10)
             .map(|i| {
                 let rename = if derive.is_empty() {
@@ -256,7 +279,7 @@ fn check_with(dir: &Path, macros: Macros, optimized: bool) -> Duration {
     check(dir, optimized)
 }
 
-/// Each case's fastest check over `ROUNDS` rounds, each round running every
+/// Each case's fastest check over [`rounds`] rounds, each round running every
 /// case once (interleaved, so a slow minute of the machine does not land on
 /// one case only).
 fn fastest_checks(dir: &Path, optimized: bool) -> Vec<Duration> {
@@ -265,7 +288,7 @@ fn fastest_checks(dir: &Path, optimized: bool) -> Vec<Duration> {
         check_with(dir, macros, optimized);
     }
     let mut fastest = vec![Duration::MAX; CASES.len()];
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds() {
         for (best, macros) in fastest.iter_mut().zip(CASES) {
             *best = (*best).min(check_with(dir, macros, optimized));
         }
@@ -285,8 +308,9 @@ fn main() {
     write_dropping_crates();
     let dir = bench_dir().join("crate");
     write_crate(&dir);
+    let (structs, rounds) = (structs(), rounds());
     println!(
-        "cargo check of {STRUCTS} structs with #[derive(ToJson)] (10 fields), fastest of {ROUNDS} interleaved rounds\n"
+        "cargo check of {structs} structs with #[derive(ToJson)] (10 fields), fastest of {rounds} interleaved rounds\n"
     );
     println!("| profile | macros | cargo check | per derive, over no derive | vs native |");
     println!("|---|---|---|---|---|");
@@ -300,7 +324,7 @@ fn main() {
         let base = times[0];
         let mut native_per = None;
         for (macros, took) in CASES.into_iter().zip(times) {
-            let per = took.saturating_sub(base).as_secs_f64() * 1e6 / STRUCTS as f64;
+            let per = took.saturating_sub(base).as_secs_f64() * 1e6 / structs as f64;
             let ratio = match (macros, native_per) {
                 (Macros::Native | Macros::NativeDropped, _) => {
                     native_per = Some(per);
