@@ -52,6 +52,7 @@ mod host;
 mod instance;
 mod invoke;
 mod limits;
+mod literals;
 mod macros;
 mod panics;
 mod pool;

@@ -6,12 +6,11 @@
 //! span handle is checked, and the tree is rebuilt without recursion, so no
 //! output can make the host panic or overflow its stack.
 
-use std::str::FromStr;
-
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, TokenStream, TokenTree};
 
 use crate::Limits;
 use crate::bindings::wire;
+use crate::literals;
 use crate::spans::SpanTable;
 
 /// The characters rustc accepts in a `Punct`.
@@ -282,13 +281,7 @@ fn check_ident(name: &str, is_raw: bool) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Parses every literal of the output, in order, with proc_macro2's lexer.
-///
-/// They are lexed together, in one pass (outside rustc each lexer run adds a
-/// file to proc_macro2's source map, so one per literal would grow it fast);
-/// only if that fails is each one lexed alone, to name the bad one. A negative
-/// number (`-1`) is two tokens to the lexer, so those are lexed alone. An
-/// output without literals lexes nothing, and adds nothing to the source map.
+/// Every literal of the output, in order, checked ([`literals::check`]).
 fn parse_literals(stream: &wire::TokenStream) -> Result<Vec<Literal>, OutputError> {
     let mut reprs = Vec::new();
     for token in &stream.tokens {
@@ -296,45 +289,8 @@ fn parse_literals(stream: &wire::TokenStream) -> Result<Vec<Literal>, OutputErro
             reprs.push(text(stream, t.text)?);
         }
     }
-    if reprs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut batch = String::new();
-    for repr in reprs.iter().filter(|r| !r.starts_with('-')) {
-        batch.push_str(repr);
-        batch.push(' ');
-    }
-    let mut lexed = TokenStream::from_str(&batch)
-        .map(|s| s.into_iter().collect::<Vec<_>>().into_iter())
-        .ok();
-    let mut out = Vec::with_capacity(reprs.len());
-    for repr in reprs {
-        let from_batch = match &mut lexed {
-            Some(trees) if !repr.starts_with('-') => match trees.next() {
-                Some(TokenTree::Literal(lit)) if lit.to_string() == repr => Some(lit),
-                _ => {
-                    lexed = None;
-                    None
-                }
-            },
-            _ => None,
-        };
-        out.push(match from_batch {
-            Some(lit) => lit,
-            None => parse_literal(repr)?,
-        });
-    }
-    Ok(out)
-}
-
-fn parse_literal(repr: &str) -> Result<Literal, OutputError> {
-    match Literal::from_str(repr) {
-        Ok(lit) if lit.to_string() == repr => Ok(lit),
-        _ => Err(invalid(format!(
-            "`{}` is not a valid literal",
-            repr.escape_debug()
-        ))),
-    }
+    literals::check(&reprs)
+        .map_err(|repr| invalid(format!("`{}` is not a valid literal", repr.escape_debug())))
 }
 
 #[cfg(test)]
@@ -414,18 +370,21 @@ mod tests {
     }
 
     #[test]
-    fn an_output_without_literals_lexes_nothing() {
-        let out = stream("ab", vec![group(1), ident(0, 2, false)]);
+    fn an_output_without_literals_to_lex_lexes_nothing() {
         let step = source_map_end();
         let step = source_map_end() - step;
-        let before = source_map_end();
-        unflatten(&out, &SpanTable::new(), &limits()).expect("valid");
-        assert_eq!(source_map_end() - before, step, "lexed something");
-        // With a literal it does lex (the probe above sees that).
-        let out = stream("1", vec![literal(0, 1)]);
-        let before = source_map_end();
-        unflatten(&out, &SpanTable::new(), &limits()).expect("valid");
-        assert!(source_map_end() - before > step);
+        let lexes = |text: &str, tokens: Vec<wire::Token>| {
+            let before = source_map_end();
+            let out = unflatten(&stream(text, tokens), &SpanTable::new(), &limits());
+            assert!(out.is_ok(), "{text}");
+            source_map_end() - before > step
+        };
+        assert!(!lexes("ab", vec![group(1), ident(0, 2, false)]));
+        // Plain strings and integers are made by constructors.
+        assert!(!lexes("\"a b\"0", vec![literal(0, 5), literal(5, 1)]));
+        // Anything else is lexed (the probe sees that).
+        assert!(lexes("1.5", vec![literal(0, 3)]));
+        assert!(lexes("\"\\0\"", vec![literal(0, 4)]));
     }
 
     #[test]

@@ -125,6 +125,36 @@ fn a_reused_instance_does_not_grow() {
     assert_eq!(later, warm, "grew from {warm} to {later} bytes");
 }
 
+/// Where the next text lexed on this thread will start in proc_macro2's
+/// source map (a span's `Debug` is `bytes(lo..hi)`, offsets in the whole
+/// map), and how far one such probe moves it.
+fn source_map_end() -> usize {
+    let probe = tokens("x");
+    let span = probe.into_iter().next().expect("one token").span();
+    let debug = format!("{span:?}");
+    debug
+        .strip_prefix("bytes(")
+        .and_then(|rest| rest.split("..").next())
+        .and_then(|lo| lo.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected span Debug: {debug}"))
+}
+
+/// Outside rustc, text lexed on a thread stays in proc_macro2's source map
+/// until the embedder clears it: the derive's output, whose literals are all
+/// plain strings and characters, is built without lexing anything.
+#[test]
+fn expanding_the_derive_adds_nothing_to_the_source_map() {
+    let json = component("json_derive");
+    let input = tokens(DERIVE_INPUTS[1]);
+    let step = source_map_end();
+    let step = source_map_end() - step;
+    let before = source_map_end();
+    for _ in 0..10 {
+        json.expand_derive("ToJson", &input).expect("expands");
+    }
+    assert_eq!(source_map_end() - before, step, "the expansions lexed text");
+}
+
 #[test]
 fn tokens_cross_in_bulk_without_span_queries() {
     // A derive that never asks about spans makes no host calls besides the
