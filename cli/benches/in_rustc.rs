@@ -37,6 +37,7 @@ const STRUCTS: usize = 3000;
 fn structs() -> usize {
     count_from_env("PROCBOX_BENCH_STRUCTS", STRUCTS)
 }
+
 /// Timed rounds by default (`PROCBOX_BENCH_ROUNDS` sets another number);
 /// each case's fastest is reported.
 const ROUNDS: usize = 5;
