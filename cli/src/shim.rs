@@ -80,10 +80,12 @@ pub fn run(loader: &Loader, args: &ShimArgs) -> anyhow::Result<ExitCode> {
 
     let cargo_toml = cargo_toml(&crate_name, &runtime, &description);
     let lib_rs = lib_rs(&component, &wasm_file, &description, &args.grants)?;
+    let build_rs = build_rs(&wasm_file, &description)?;
 
     let out = &args.out;
     refuse_to_clobber(&out.join("Cargo.toml"))?;
     refuse_to_clobber(&out.join("src").join("lib.rs"))?;
+    refuse_to_clobber(&out.join("build.rs"))?;
     std::fs::create_dir_all(out.join("src"))
         .with_context(|| format!("cannot create {}", out.join("src").display()))?;
     let write = |path: PathBuf, contents: &[u8]| {
@@ -92,6 +94,7 @@ pub fn run(loader: &Loader, args: &ShimArgs) -> anyhow::Result<ExitCode> {
     write(out.join(&wasm_file), &bytes)?;
     write(out.join("Cargo.toml"), cargo_toml.as_bytes())?;
     write(out.join("src").join("lib.rs"), lib_rs.as_bytes())?;
+    write(out.join("build.rs"), build_rs.as_bytes())?;
 
     println!("generated {} in {}", crate_name, out.display());
     println!("use it from a crate's Cargo.toml:");
@@ -187,7 +190,11 @@ fn cargo_toml(crate_name: &str, runtime: &Path, description: &Description) -> St
          proc-macro = true\n\
          \n\
          [dependencies]\n\
-         procbox-shim = {{ path = {runtime} }}\n",
+         procbox-shim = {{ path = {runtime} }}\n\
+         \n\
+         # build.rs checks the component against the reviewed SHA-256.\n\
+         [build-dependencies]\n\
+         sha2 = \"0.10\"\n",
         file = description.file,
         sha = description.sha256,
         name = toml_string(crate_name),
@@ -201,7 +208,9 @@ fn lib_rs(
     description: &Description,
     grants: &[GrantArg],
 ) -> anyhow::Result<String> {
-    let include = format!("../{wasm_file}");
+    // The copy build.rs checked, not the file beside it, which could change
+    // between the two steps of the build.
+    let include = format!("/{wasm_file}");
     let sha256 = &description.sha256;
     let grants = grants_expr(grants);
     let mut entries = Vec::new();
@@ -254,7 +263,7 @@ fn lib_rs(
 
         static COMPONENT: Component = Component::new(
             #wasm_file,
-            include_bytes!(#include),
+            include_bytes!(concat!(env!("OUT_DIR"), #include)),
             #sha256,
             #grants,
         );
@@ -272,6 +281,60 @@ fn lib_rs(
          //!\n\
          //! Each macro below runs the embedded component in the procbox sandbox.\n\
          //! Declared capabilities: {capabilities}.\n\n{}",
+        description.file,
+        prettyplease::unparse(&file)
+    ))
+}
+
+/// The shim's build script: it fails the build if the component file is not
+/// the one the shim was generated from (reviewed), and otherwise copies it to
+/// `OUT_DIR`, where `lib.rs` embeds it from. The runtime can then look the
+/// compiled component up by that hash without hashing the embedded bytes in
+/// every rustc process (`Host::load_checked_bytes`).
+fn build_rs(wasm_file: &str, description: &Description) -> anyhow::Result<String> {
+    let sha256 = &description.sha256;
+    let file = quote! {
+        use std::path::Path;
+
+        use sha2::{Digest, Sha256};
+
+        /// The macro component, beside this file.
+        const FILE: &str = #wasm_file;
+        /// Its SHA-256 when the shim was generated.
+        const SHA256: &str = #sha256;
+
+        fn main() {
+            println!("cargo::rerun-if-changed={FILE}");
+            let bytes = std::fs::read(FILE).unwrap_or_else(|e| {
+                fail(&format!("cannot read the macro component {FILE}: {e}"))
+            });
+            let actual = format!("{:x}", Sha256::digest(&bytes));
+            if actual != SHA256 {
+                fail(&format!(
+                    "the macro component {FILE} changed after this shim was generated \
+                     (sha256 {actual}, the shim expects {SHA256}); review the new version \
+                     (`procbox review`) and regenerate the shim with `procbox shim`"
+                ));
+            }
+            let out = std::env::var_os("OUT_DIR").unwrap_or_else(|| fail("OUT_DIR is not set"));
+            let copy = Path::new(&out).join(FILE);
+            if let Err(e) = std::fs::write(&copy, &bytes) {
+                fail(&format!("cannot write {}: {e}", copy.display()));
+            }
+        }
+
+        fn fail(message: &str) -> ! {
+            eprintln!("error: {message}");
+            std::process::exit(1)
+        }
+    };
+    let file: syn::File = syn::parse2(file).context("generating the shim's build script")?;
+    Ok(format!(
+        "//! {MARKER} from {} (sha256 {sha256}).\n\
+         //! Regenerate it rather than editing it.\n\
+         //!\n\
+         //! Checks the component against the SHA-256 it was reviewed with, and\n\
+         //! copies the checked bytes to OUT_DIR for `src/lib.rs` to embed.\n\n{}",
         description.file,
         prettyplease::unparse(&file)
     ))

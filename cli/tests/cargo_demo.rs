@@ -123,4 +123,27 @@ fn cargo_builds_and_tests_with_the_sandboxed_macros() {
         cached,
         "nothing was compiled or rewritten"
     );
+
+    // A component file that changed after the shim was generated (and
+    // reviewed) fails the build, asking for a review, before any of it runs.
+    let embedded = demo().join("json-derive-shim").join("json_derive.wasm");
+    let reviewed = std::fs::read(&embedded).expect("the shim's component");
+    std::fs::write(
+        &embedded,
+        std::fs::read(wasm("phases")).expect("another component"),
+    )
+    .expect("replaces the component");
+    let build = cargo(&["build"]);
+    std::fs::write(&embedded, &reviewed).expect("restores the component");
+    let err = String::from_utf8_lossy(&build.stderr);
+    assert!(
+        !build.status.success(),
+        "a changed component builds:\n{err}"
+    );
+    assert!(
+        err.contains("json_derive.wasm changed after this shim was generated")
+            && err.contains("procbox review"),
+        "{err}"
+    );
+    assert_eq!(cached_artifacts(), cached, "nothing was compiled");
 }

@@ -77,8 +77,6 @@ impl ArtifactCache {
         &self.dir
     }
 
-    /// The compiled component for `wasm` (whose SHA-256 is `wasm_hash`), from
-    /// the cache or freshly compiled and stored.
     /// The cache file for a component whose SHA-256 is `wasm_hash`.
     fn path(&self, engine: &Engine, wasm_hash: &str) -> PathBuf {
         self.dir
@@ -91,20 +89,46 @@ impl ArtifactCache {
         self.path(engine, wasm_hash).is_file()
     }
 
-    pub(crate) fn load_or_compile(
-        &self,
-        engine: &Engine,
-        wasm: &[u8],
-        wasm_hash: &str,
-    ) -> wasmtime::Result<(Component, CacheOutcome)> {
+    /// What the cache holds for the component whose SHA-256 is `wasm_hash`
+    /// (64 lowercase hex digits: it becomes part of a file name).
+    pub(crate) fn lookup(&self, engine: &Engine, wasm_hash: &str) -> Lookup {
         let path = self.path(engine, wasm_hash);
         let rejected = match File::open(&path) {
             Ok(file) => match load(engine, &path, file) {
-                Ok(component) => return Ok((component, CacheOutcome::Hit(path))),
+                Ok(component) => return Lookup::Hit(component, path),
                 Err(reason) => Some(reason),
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => Some(format!("cannot read it: {e}")),
+        };
+        Lookup::Miss { path, rejected }
+    }
+}
+
+/// What a cache holds for a component.
+pub(crate) enum Lookup {
+    /// Its compiled code, loaded from this file.
+    Hit(Component, PathBuf),
+    /// Nothing usable: it is to be compiled and stored at `path`.
+    Miss {
+        /// The cache file.
+        path: PathBuf,
+        /// Why a file there was not used (corrupt, foreign, ...).
+        rejected: Option<String>,
+    },
+}
+
+impl Lookup {
+    /// The compiled component: the cached one, or `wasm` compiled and stored
+    /// where the lookup said (a failure to store is reported, not an error).
+    pub(crate) fn compiled(
+        self,
+        engine: &Engine,
+        wasm: &[u8],
+    ) -> wasmtime::Result<(Component, CacheOutcome)> {
+        let (path, rejected) = match self {
+            Lookup::Hit(component, path) => return Ok((component, CacheOutcome::Hit(path))),
+            Lookup::Miss { path, rejected } => (path, rejected),
         };
         let artifact = engine.precompile_component(wasm)?;
         // SAFETY: the bytes were produced by this engine just above.
@@ -244,6 +268,11 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Whether `text` is a SHA-256 as [`sha256_hex`] writes it.
+pub(crate) fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use wasmtime::component::Component;
 use wasmtime::wasmparser::{Chunk, Parser, Payload};
 
 use crate::bindings::{ProcMacroPre, wire};
-use crate::cache::{CacheOutcome, sha256_hex};
+use crate::cache::{CacheOutcome, Lookup, is_sha256_hex, sha256_hex};
 use crate::host::HostInner;
 use crate::invoke::{Invocation, Site, classify, run};
 use crate::pool::Allocation;
@@ -46,7 +46,14 @@ pub(crate) struct ComponentInner {
 }
 
 impl MacroComponent {
-    pub(crate) fn load(host: &Host, name: String, bytes: &[u8]) -> Result<MacroComponent> {
+    /// Loads `bytes`. With `checked_sha256` (see [`Host::load_checked_bytes`])
+    /// the bytes are hashed only if there is no compiled code for that hash.
+    pub(crate) fn load(
+        host: &Host,
+        name: String,
+        bytes: &[u8],
+        checked_sha256: Option<&str>,
+    ) -> Result<MacroComponent> {
         let bad = |reason: String| Error::BadComponent {
             component: name.clone(),
             reason,
@@ -66,9 +73,37 @@ impl MacroComponent {
             ));
         }
         let inner = &host.inner;
-        let hash = sha256_hex(bytes);
-        let (component, cache) = match &inner.cache {
-            Some(cache) => cache.load_or_compile(&inner.engine, bytes, &hash),
+        let (hash, lookup) = match checked_sha256 {
+            Some(expected) => {
+                let expected = expected.to_ascii_lowercase();
+                // Only a well-formed hash names a cache file; any other is
+                // refused below, as the bytes' own hash cannot equal it.
+                let lookup = match &inner.cache {
+                    Some(cache) if is_sha256_hex(&expected) => {
+                        Some(cache.lookup(&inner.engine, &expected))
+                    }
+                    _ => None,
+                };
+                if !matches!(lookup, Some(Lookup::Hit(..))) {
+                    let actual = sha256_hex(bytes);
+                    if actual != expected {
+                        return Err(Error::HashMismatch {
+                            component: name,
+                            expected,
+                            actual,
+                        });
+                    }
+                }
+                (expected, lookup)
+            }
+            None => {
+                let hash = sha256_hex(bytes);
+                let lookup = inner.cache.as_ref().map(|c| c.lookup(&inner.engine, &hash));
+                (hash, lookup)
+            }
+        };
+        let (component, cache) = match lookup {
+            Some(lookup) => lookup.compiled(&inner.engine, bytes),
             None => Component::new(&inner.engine, bytes).map(|c| (c, CacheOutcome::Disabled)),
         }
         .map_err(|e| bad(format!("wasmtime cannot compile it: {}", chain(&e))))?;

@@ -31,6 +31,22 @@ pub enum Error {
         reason: String,
     },
 
+    /// The bytes given to [`Host::load_checked_bytes`](crate::Host::load_checked_bytes)
+    /// are not the component its hash names: it changed since it was checked.
+    #[error(
+        "{component} is not the component it was checked as: its SHA-256 is {actual}, not \
+         {expected}; if it changed on purpose, review the new version (`procbox review`) and \
+         check it again"
+    )]
+    HashMismatch {
+        /// The component.
+        component: String,
+        /// The SHA-256 it was loaded as (lowercase).
+        expected: String,
+        /// The SHA-256 of its bytes.
+        actual: String,
+    },
+
     /// No macro of that name and kind in the component.
     #[error("{component} has no {kind} macro named `{name}` (it has: {available})")]
     UnknownMacro {

@@ -18,9 +18,12 @@ pub struct Component {
 }
 
 impl Component {
-    /// The component in `bytes`, read from `file` when the shim was generated;
-    /// `sha256` is what `procbox shim` saw then (checked on load); `grants`
+    /// The component in `bytes`, from `file`; `sha256` is its hash when
+    /// `procbox shim` generated the shim, which the shim's build script
+    /// checked `bytes` against (see [`Host::load_checked_bytes`]); `grants`
     /// is what it may use.
+    ///
+    /// [`Host::load_checked_bytes`]: procbox_host::Host::load_checked_bytes
     pub const fn new(
         file: &'static str,
         bytes: &'static [u8],
@@ -106,21 +109,12 @@ impl Component {
     }
 
     fn load(&self) -> Result<MacroComponent, String> {
-        let component = host()?
-            .load_bytes(self.file, self.bytes)
-            .map_err(|e| format!("procbox: {e}"))?;
-        if component.hash() != self.sha256 {
-            return Err(format!(
-                "procbox: the embedded macro component {} changed after its shim was generated \
-                 (sha256 {}, the shim expects {}); review the new version (`procbox review`) \
-                 and regenerate the shim with `procbox shim`",
-                self.file,
-                component.hash(),
-                self.sha256
-            ));
-        }
-        component
-            .with_grants(&self.grants.to_grants())
+        // The shim's build script checked the embedded bytes against the
+        // reviewed hash, so the cache can be looked up by it without hashing
+        // them again; if they must be compiled, the host hashes them anyway.
+        host()?
+            .load_checked_bytes(self.file, self.bytes, self.sha256)
+            .and_then(|component| component.with_grants(&self.grants.to_grants()))
             .map_err(|e| format!("procbox: {e}"))
     }
 }

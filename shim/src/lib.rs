@@ -2,14 +2,17 @@
 //! generates: each entry point hands its tokens to an embedded macro
 //! component, expanded in the procbox sandbox inside rustc.
 //!
-//! A generated shim is a few lines per macro:
+//! A generated shim is a build script that checks the component file
+//! against the SHA-256 it was reviewed with (a changed file fails the build,
+//! asking for a review) and copies it to `OUT_DIR`, and a few lines per
+//! macro:
 //!
 //! ```ignore
 //! use procbox_shim::{Component, ShimGrants};
 //!
 //! static COMPONENT: Component = Component::new(
 //!     "json_derive.wasm",
-//!     include_bytes!("../json_derive.wasm"),
+//!     include_bytes!(concat!(env!("OUT_DIR"), "/json_derive.wasm")),
 //!     "<sha256 of the file>",
 //!     ShimGrants::NONE,
 //! );

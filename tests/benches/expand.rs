@@ -121,9 +121,11 @@ fn loading(c: &mut Criterion) {
         .signal_handlers(false)
         .build()
         .expect("host");
-    cached_no_signals
+    let hash = cached_no_signals
         .load_bytes("json_derive", &bytes)
-        .expect("warms the cache");
+        .expect("warms the cache")
+        .hash()
+        .to_owned();
     let uncached = Host::builder().no_cache().build().expect("host");
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
@@ -134,6 +136,15 @@ fn loading(c: &mut Criterion) {
         b.iter(|| {
             cached_no_signals
                 .load_bytes("json_derive", &bytes)
+                .expect("loads")
+        })
+    });
+    // As the shim loads it since its build script checks the hash: the
+    // bytes are not hashed again.
+    group.bench_function("from-cache-checked-no-signal-handlers", |b| {
+        b.iter(|| {
+            cached_no_signals
+                .load_checked_bytes("json_derive", &bytes, &hash)
                 .expect("loads")
         })
     });

@@ -197,3 +197,94 @@ fn an_unwritable_cache_still_loads() {
     );
     expands(&component);
 }
+
+/// The `.cwasm` files in `dir`.
+fn cache_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+            .count()
+    })
+}
+
+/// The SHA-256 `load_checked_bytes` says `bytes` have, from the error it
+/// gives for a wrong one.
+fn actual_hash(host: &Host, bytes: &[u8]) -> String {
+    match host.load_checked_bytes("json_derive.wasm", bytes, &"0".repeat(64)) {
+        Err(procbox_host::Error::HashMismatch { actual, .. }) => actual,
+        other => panic!("expected a hash mismatch, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_checked_load_compiles_only_the_bytes_it_was_promised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let host = Host::builder().cache_dir(dir.path()).build().expect("host");
+    let bytes = std::fs::read(wasm("json_derive")).expect("reads the component");
+
+    // A wrong hash, well-formed or not (one that is not a file name), on a
+    // miss: refused, naming both hashes and what to do; nothing compiled.
+    let actual = actual_hash(&host, &bytes);
+    for wrong in ["0".repeat(64), "../../etc/passwd".to_owned(), String::new()] {
+        let error = host
+            .load_checked_bytes("json_derive.wasm", &bytes, &wrong)
+            .expect_err("a wrong hash is refused");
+        let message = error.to_string();
+        assert!(
+            message.contains("json_derive.wasm")
+                && message.contains(&actual)
+                && message.contains("procbox review"),
+            "{message}"
+        );
+    }
+    assert_eq!(cache_files(dir.path()), 0, "nothing was compiled or stored");
+
+    // The right hash (any case): compiled, stored under it, named by it.
+    let first = host
+        .load_checked_bytes("json_derive.wasm", &bytes, &actual.to_uppercase())
+        .expect("the right hash loads");
+    assert_eq!(first.hash(), actual);
+    compiled_path(first.cache_outcome());
+    expands(&first);
+    assert_eq!(
+        first.hash(),
+        load(dir.path()).hash(),
+        "the same key as load_file"
+    );
+}
+
+#[test]
+fn a_checked_load_from_the_cache_does_not_hash_the_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let host = Host::builder().cache_dir(dir.path()).build().expect("host");
+    let bytes = std::fs::read(wasm("json_derive")).expect("reads the component");
+    let hash = actual_hash(&host, &bytes);
+    let path = compiled_path(
+        host.load_checked_bytes("json_derive.wasm", &bytes, &hash)
+            .expect("loads")
+            .cache_outcome(),
+    );
+
+    // Other bytes under the same hash: the cache has code for the hash, so
+    // that code runs and the bytes are never hashed (hashing them would
+    // refuse them). What the documentation promises: a hit runs the
+    // component the hash names.
+    let other = std::fs::read(wasm("phases")).expect("reads another component");
+    let second = host
+        .load_checked_bytes("phases.wasm", &other, &hash)
+        .expect("loads from the cache");
+    assert!(
+        matches!(second.cache_outcome(), CacheOutcome::Hit(p) if *p == path),
+        "{:?}",
+        second.cache_outcome()
+    );
+    expands(&second);
+
+    // Without a cache every checked load hashes.
+    let uncached = Host::builder().no_cache().build().expect("host");
+    assert!(matches!(
+        uncached.load_checked_bytes("phases.wasm", &other, &hash),
+        Err(procbox_host::Error::HashMismatch { .. })
+    ));
+}
