@@ -73,35 +73,7 @@ impl MacroComponent {
             ));
         }
         let inner = &host.inner;
-        let (hash, lookup) = match checked_sha256 {
-            Some(expected) => {
-                let expected = expected.to_ascii_lowercase();
-                // Only a well-formed hash names a cache file; any other is
-                // refused below, as the bytes' own hash cannot equal it.
-                let lookup = match &inner.cache {
-                    Some(cache) if is_sha256_hex(&expected) => {
-                        Some(cache.lookup(&inner.engine, &expected))
-                    }
-                    _ => None,
-                };
-                if !matches!(lookup, Some(Lookup::Hit(..))) {
-                    let actual = sha256_hex(bytes);
-                    if actual != expected {
-                        return Err(Error::HashMismatch {
-                            component: name,
-                            expected,
-                            actual,
-                        });
-                    }
-                }
-                (expected, lookup)
-            }
-            None => {
-                let hash = sha256_hex(bytes);
-                let lookup = inner.cache.as_ref().map(|c| c.lookup(&inner.engine, &hash));
-                (hash, lookup)
-            }
-        };
+        let (hash, lookup) = look_up(inner, &name, bytes, checked_sha256)?;
         let (component, cache) = match lookup {
             Some(lookup) => lookup.compiled(&inner.engine, bytes),
             None => Component::new(&inner.engine, bytes).map(|c| (c, CacheOutcome::Disabled)),
@@ -348,6 +320,47 @@ impl MacroComponent {
 
 /// Why an instance did not start (or, for `list_macros`, did not answer):
 /// a full instance pool, or whatever [`classify`] finds.
+/// The component's SHA-256 and what the cache (if any) holds for it.
+///
+/// A `checked` hash ([`Host::load_checked_bytes`]) is taken on trust for a
+/// cache hit; otherwise the bytes are hashed and must match it, so code is
+/// only ever compiled (and stored) under the hash of its own bytes.
+fn look_up(
+    inner: &HostInner,
+    name: &str,
+    bytes: &[u8],
+    checked: Option<&str>,
+) -> Result<(String, Option<Lookup>)> {
+    let lookup = |hash: &str| {
+        inner
+            .cache
+            .as_ref()
+            .map(|cache| cache.lookup(&inner.engine, hash))
+    };
+    let Some(expected) = checked else {
+        let hash = sha256_hex(bytes);
+        let lookup = lookup(&hash);
+        return Ok((hash, lookup));
+    };
+    let expected = expected.to_ascii_lowercase();
+    // Only a well-formed hash names a cache file; any other is refused
+    // below, as the bytes' own hash cannot equal it.
+    let found = is_sha256_hex(&expected)
+        .then(|| lookup(&expected))
+        .flatten();
+    if !matches!(found, Some(Lookup::Hit(..))) {
+        let actual = sha256_hex(bytes);
+        if actual != expected {
+            return Err(Error::HashMismatch {
+                component: name.to_owned(),
+                expected,
+                actual,
+            });
+        }
+    }
+    Ok((expected, found))
+}
+
 fn not_started(
     error: wasmtime::Error,
     store: &Store<ExpansionState>,
