@@ -217,11 +217,17 @@ fn actual_hash(host: &Host, bytes: &[u8]) -> String {
     }
 }
 
-#[test]
-fn a_checked_load_compiles_only_the_bytes_it_was_promised() {
+/// A host with an empty cache of its own, and the derive's bytes.
+fn cached_host_and_component() -> (tempfile::TempDir, Host, Vec<u8>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let host = Host::builder().cache_dir(dir.path()).build().expect("host");
     let bytes = std::fs::read(wasm("json_derive")).expect("reads the component");
+    (dir, host, bytes)
+}
+
+#[test]
+fn a_checked_load_compiles_only_the_bytes_it_was_promised() {
+    let (dir, host, bytes) = cached_host_and_component();
 
     // A wrong hash, well-formed or not (one that is not a file name), on a
     // miss: refused, naming both hashes and what to do; nothing compiled.
@@ -256,9 +262,7 @@ fn a_checked_load_compiles_only_the_bytes_it_was_promised() {
 
 #[test]
 fn a_checked_load_from_the_cache_does_not_hash_the_bytes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let host = Host::builder().cache_dir(dir.path()).build().expect("host");
-    let bytes = std::fs::read(wasm("json_derive")).expect("reads the component");
+    let (_dir, host, bytes) = cached_host_and_component();
     let hash = actual_hash(&host, &bytes);
     let path = compiled_path(
         host.load_checked_bytes("json_derive.wasm", &bytes, &hash)
