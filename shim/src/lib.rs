@@ -37,8 +37,10 @@
 //!   component.
 //!
 //! Every failure (a panic in the macro, a timeout, a capability that was not
-//! granted, a changed component) becomes a `compile_error!` naming the macro,
-//! never a crash of rustc.
+//! granted, embedded bytes that do not match their hash) becomes a
+//! `compile_error!` naming the macro, never a crash of rustc; a component
+//! file that changed after the shim was generated fails its build script
+//! first.
 
 #![warn(missing_docs)]
 
