@@ -318,8 +318,6 @@ impl MacroComponent {
     }
 }
 
-/// Why an instance did not start (or, for `list_macros`, did not answer):
-/// a full instance pool, or whatever [`classify`] finds.
 /// The component's SHA-256 and what the cache (if any) holds for it.
 ///
 /// A `checked` hash ([`Host::load_checked_bytes`]) is taken on trust for a
@@ -361,6 +359,8 @@ fn look_up(
     Ok((expected, found))
 }
 
+/// Why an instance did not start (or, for `list_macros`, did not answer):
+/// a full instance pool, or whatever [`classify`] finds.
 fn not_started(
     error: wasmtime::Error,
     store: &Store<ExpansionState>,
