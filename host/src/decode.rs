@@ -1,5 +1,5 @@
 //! Decoding what a macro returns: its tokens (validated by
-//! [`unflatten`](crate::tokens::unflatten)), the diagnostics it emitted (each
+//! [`unflatten`]), the diagnostics it emitted (each
 //! span handle checked) and the `compile_error!`s in its tokens. Everything
 //! here comes from untrusted code; this is what the fuzz targets exercise.
 

@@ -95,7 +95,7 @@ impl Host {
     ///
     /// When the component must be compiled (no cache, or nothing usable in
     /// it), the bytes are hashed and must match `sha256`, or this fails with
-    /// [`Error::HashMismatch`](crate::Error::HashMismatch) and nothing is
+    /// [`Error::HashMismatch`] and nothing is
     /// compiled or stored. So the cache only ever holds code under the hash
     /// of the bytes it was compiled from, and a load from it runs the
     /// component `sha256` names, whatever `bytes` are: pass a hash you
