@@ -30,7 +30,7 @@ impl Loader {
     /// Loads a component read from `path`; says so first when it has to be
     /// compiled, which takes a while.
     pub fn load_bytes(&self, path: &Path, bytes: &[u8]) -> anyhow::Result<MacroComponent> {
-        if !self.host.is_cached(bytes) {
+        if self.host.will_compile(bytes) {
             eprintln!(
                 "   Compiling macro component {} (first use; cached afterwards)",
                 path.display()

@@ -186,6 +186,11 @@ fn expand_refuses_what_is_not_a_component() {
     std::fs::write(dir.path().join("a.rs"), "fn main() {}\n").expect("write");
     let output = procbox_in(dir.path(), &["expand", "-m", "x.wasm", "a.rs"]);
     assert_clean_failure(&output, "x.wasm is not a procbox macro component");
+    assert!(
+        !stderr(&output).contains("Compiling"),
+        "nothing is compiled: {}",
+        stderr(&output)
+    );
     let output = procbox_in(dir.path(), &["expand", "-m", "missing.wasm", "a.rs"]);
     assert_clean_failure(&output, "cannot read macro component missing.wasm");
     std::fs::write(dir.path().join("broken.rs"), "fn main( {}\n").expect("write");

@@ -6,6 +6,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use wasmtime::component::{HasSelf, Linker};
+use wasmtime::wasmparser::Parser;
 use wasmtime::{Config, Engine};
 
 use crate::bindings::ProcMacro;
@@ -121,12 +122,15 @@ impl Host {
         MacroComponent::load(self, name.into(), bytes, Some(sha256))
     }
 
-    /// Whether loading `bytes` would find compiled code in the cache, rather
-    /// than compile (which takes a second or more): a tool can say so first.
-    pub fn is_cached(&self, bytes: &[u8]) -> bool {
-        self.inner.cache.as_ref().is_some_and(|cache| {
-            cache.contains(&self.inner.engine, &crate::cache::sha256_hex(bytes))
-        })
+    /// Whether loading `bytes` would compile them (a second or more), so a
+    /// tool can say so first: they are a component, and the cache has no
+    /// compiled code for them (or there is no cache). Bytes that are no
+    /// component are refused before anything is compiled.
+    pub fn will_compile(&self, bytes: &[u8]) -> bool {
+        Parser::is_component(bytes)
+            && !self.inner.cache.as_ref().is_some_and(|cache| {
+                cache.contains(&self.inner.engine, &crate::cache::sha256_hex(bytes))
+            })
     }
 
     /// How many instances may be alive at once, if they come from a pool

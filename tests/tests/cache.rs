@@ -292,3 +292,21 @@ fn a_checked_load_from_the_cache_does_not_hash_the_bytes() {
         Err(procbox_host::Error::HashMismatch { .. })
     ));
 }
+
+#[test]
+fn will_compile_says_whether_a_load_compiles() {
+    let (_dir, host, bytes) = cached_host_and_component();
+    assert!(host.will_compile(&bytes), "an empty cache: compiles");
+    host.load_bytes("json_derive.wasm", &bytes).expect("loads");
+    assert!(!host.will_compile(&bytes), "now cached");
+
+    // Bytes that are no component are refused before compiling.
+    assert!(!host.will_compile(b"not wasm at all"));
+    assert!(!host.will_compile(b"\0asm\x01\0\0\0"), "a core module");
+
+    let uncached = Host::builder().no_cache().build().expect("host");
+    assert!(
+        uncached.will_compile(&bytes),
+        "no cache: every load compiles"
+    );
+}
