@@ -9,14 +9,13 @@ use wasmtime::Store;
 use wasmtime::component::Component;
 use wasmtime::wasmparser::{Chunk, Parser, Payload};
 
-use crate::bindings::{ProcMacroPre, wire};
+use crate::bindings::ProcMacroPre;
 use crate::cache::{CacheOutcome, Lookup, is_sha256_hex, sha256_hex};
 use crate::host::HostInner;
 use crate::invoke::{Invocation, Site, classify, run};
 use crate::pool::Allocation;
 use crate::state::ExpansionState;
-use crate::tokens::is_ident;
-use crate::{Error, Expansion, Grants, Host, MacroInfo, MacroInstance, MacroKind, Result};
+use crate::{Error, Expansion, Grants, Host, MacroInfo, MacroInstance, Result};
 
 /// A macro component, compiled and ready to expand. Cheap to clone.
 ///
@@ -386,6 +385,7 @@ fn new_store(host: &HostInner, wasi: Option<wasmtime_wasi::WasiCtx>) -> Store<Ex
     let mut store = Store::new(&host.engine, ExpansionState::new(host.limits.memory, wasi));
     store.limiter(|state| &mut state.limiter);
     store.set_epoch_deadline(host.limits.timeout_ticks());
+    store.set_hostcall_fuel(host.limits.hostcall_fuel());
     store
 }
 
@@ -408,40 +408,10 @@ fn list_macros(
                 .call_list_macros(&mut store)
         })
         .map_err(|e| not_started(e, &store, &site, host))?;
-    let bad = |reason: String| Error::BadComponent {
+    crate::macros::checked(listed).map_err(|reason| Error::BadComponent {
         component: component.to_owned(),
         reason,
-    };
-    let mut macros: Vec<MacroInfo> = Vec::with_capacity(listed.len());
-    for info in listed {
-        if !is_ident(&info.name) {
-            return Err(bad(format!(
-                "it declares a macro named `{}`, which is not an identifier",
-                info.name.escape_debug()
-            )));
-        }
-        if let Some(helper) = info.helper_attributes.iter().find(|h| !is_ident(h)) {
-            return Err(bad(format!(
-                "macro `{}` declares a helper attribute `{}`, which is not an identifier",
-                info.name,
-                helper.escape_debug()
-            )));
-        }
-        if macros.iter().any(|m| m.name == info.name) {
-            return Err(bad(format!("it declares two macros named `{}`", info.name)));
-        }
-        macros.push(MacroInfo {
-            name: info.name,
-            kind: match info.kind {
-                wire::MacroKind::Derive => MacroKind::Derive,
-                wire::MacroKind::Attribute => MacroKind::Attribute,
-                wire::MacroKind::Function => MacroKind::Function,
-            },
-            helper_attributes: info.helper_attributes,
-        });
-    }
-    macros.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(macros)
+    })
 }
 
 /// Links `component` for `grants`: the procbox world, the WASI interfaces of

@@ -17,6 +17,7 @@ pub(crate) fn decode(
     spans: &SpanTable,
     limits: &Limits,
 ) -> Result<(TokenStream, Vec<Diagnostic>), OutputError> {
+    check_sizes(&expansion, limits)?;
     let tokens = unflatten(&expansion.tokens, spans, limits)?;
     let mut diagnostics = Vec::with_capacity(expansion.diagnostics.len());
     for d in expansion.diagnostics {
@@ -44,4 +45,141 @@ pub(crate) fn decode(
         compile_errors(&tokens, &mut diagnostics);
     }
     Ok((tokens, diagnostics))
+}
+
+/// Refuses an output over the size limits before any of it is rebuilt (a
+/// flood of diagnostics would otherwise be copied once more and handed to the
+/// embedder, which prints each).
+fn check_sizes(expansion: &wire::Expansion, limits: &Limits) -> Result<(), OutputError> {
+    let too_large = |what: String, limit: usize| Err(OutputError::TooLarge(what, limit));
+    let tokens = expansion.tokens.tokens.len();
+    if tokens > limits.output_tokens {
+        return too_large(format!("{tokens} tokens"), limits.output_tokens);
+    }
+    let diagnostics = expansion.diagnostics.len();
+    if diagnostics > limits.output_diagnostics {
+        return too_large(
+            format!("{diagnostics} diagnostics"),
+            limits.output_diagnostics,
+        );
+    }
+    let spans = expansion
+        .diagnostics
+        .iter()
+        .fold(0usize, |sum, d| sum.saturating_add(d.spans.len()));
+    if spans > limits.output_tokens {
+        return too_large(
+            format!("{spans} spans in diagnostics"),
+            limits.output_tokens,
+        );
+    }
+    let text = expansion
+        .diagnostics
+        .iter()
+        .fold(expansion.tokens.text.len(), |sum, d| {
+            sum.saturating_add(d.message.len())
+        });
+    if text > limits.output_text {
+        return too_large(
+            format!("{text} bytes of token text and diagnostic messages"),
+            limits.output_text,
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An output of `idents` one-letter identifiers and a diagnostic per
+    /// message.
+    fn output(idents: u32, messages: &[&str]) -> wire::Expansion {
+        let tokens = (0..idents)
+            .map(|i| {
+                wire::Token::Ident(wire::IdentToken {
+                    text: wire::TextRange { start: i, len: 1 },
+                    is_raw: false,
+                    span: 0,
+                })
+            })
+            .collect();
+        wire::Expansion {
+            tokens: wire::TokenStream {
+                text: "a".repeat(idents as usize),
+                tokens,
+            },
+            diagnostics: messages
+                .iter()
+                .map(|m| wire::Diagnostic {
+                    level: wire::Level::Warning,
+                    message: (*m).to_owned(),
+                    spans: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn too_large(expansion: wire::Expansion, limits: &Limits) -> (String, usize) {
+        let mut spans = SpanTable::new();
+        spans.push_input(proc_macro2::Span::call_site());
+        match decode(expansion, &spans, limits) {
+            Err(OutputError::TooLarge(what, limit)) => (what, limit),
+            other => panic!("expected too large, got {other:?}"),
+        }
+    }
+
+    fn small(edit: impl FnOnce(&mut Limits)) -> Limits {
+        let mut limits = Limits::default();
+        edit(&mut limits);
+        limits
+    }
+
+    #[test]
+    fn within_the_limits_decodes() {
+        let mut spans = SpanTable::new();
+        spans.push_input(proc_macro2::Span::call_site());
+        let limits = small(|l| {
+            l.output_tokens = 2;
+            l.output_text = 4;
+            l.output_diagnostics = 1;
+        });
+        let (tokens, diagnostics) = decode(output(2, &["ab"]), &spans, &limits).expect("fits");
+        assert_eq!(tokens.to_string(), "a a");
+        assert_eq!(diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn over_the_token_limit() {
+        let limits = small(|l| l.output_tokens = 1);
+        assert_eq!(too_large(output(2, &[]), &limits), ("2 tokens".into(), 1));
+    }
+
+    #[test]
+    fn over_the_diagnostic_limit() {
+        let limits = small(|l| l.output_diagnostics = 2);
+        assert_eq!(
+            too_large(output(0, &["", "", ""]), &limits),
+            ("3 diagnostics".into(), 2)
+        );
+    }
+
+    #[test]
+    fn diagnostic_spans_count_against_the_token_limit() {
+        let limits = small(|l| l.output_tokens = 2);
+        let mut out = output(2, &["a"]);
+        out.diagnostics[0].spans = vec![0; 3];
+        assert_eq!(
+            too_large(out, &limits),
+            ("3 spans in diagnostics".into(), 2)
+        );
+    }
+
+    #[test]
+    fn messages_count_as_text() {
+        let limits = small(|l| l.output_text = 3);
+        let what = "4 bytes of token text and diagnostic messages".to_owned();
+        assert_eq!(too_large(output(2, &["ab"]), &limits), (what.clone(), 3));
+        assert_eq!(too_large(output(0, &["abcd"]), &limits), (what, 3));
+    }
 }

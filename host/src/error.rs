@@ -175,10 +175,13 @@ pub enum Error {
         reason: String,
     },
 
-    /// The macro returned more tokens or text than allowed.
+    /// The macro returned more tokens, text or diagnostics than allowed, or
+    /// more data than the host copies out of one call (a budget derived from
+    /// the same limits).
     #[error(
         "macro `{name}` in {component} returned {what}, over its limit of {limit}; \
-         if that is expected, raise `Limits::output_tokens` or `Limits::output_text`"
+         if that is expected, raise `Limits::output_tokens`, `Limits::output_text` or \
+         `Limits::output_diagnostics`"
     )]
     OutputTooLarge {
         /// The component.

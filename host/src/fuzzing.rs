@@ -60,6 +60,7 @@ pub fn decode_output(output: Output) -> Result<(String, usize), String> {
     let limits = Limits {
         output_tokens: 4096,
         output_text: 1 << 16,
+        output_diagnostics: 64,
         output_depth: 64,
         ..Limits::default()
     };

@@ -207,6 +207,17 @@ pub(crate) fn classify(
     if error.downcast_ref::<TooManySpans>().is_some() {
         return invalid_output(site, chain(&error));
     }
+    if hostcall_fuel_exhausted(&error) {
+        let limit = limits.hostcall_fuel();
+        return Error::OutputTooLarge {
+            component,
+            name,
+            // Its result, or the arguments of a call it made to the host.
+            what: "more bytes than the host copies out of one call (its output limits together)"
+                .to_owned(),
+            limit,
+        };
+    }
     if let Some(Trap::Interrupt) = error.downcast_ref::<Trap>() {
         return Error::Timeout {
             component,
@@ -223,6 +234,16 @@ pub(crate) fn classify(
 
 /// The undeclared import a trap happened in: `procbox-ld` names the function
 /// standing in for it `procbox-undeclared:<interface>#<function>`.
+/// Whether wasmtime stopped copying data out of the guest at the store's
+/// hostcall fuel ([`Limits::hostcall_fuel`]). Its error type is private: the
+/// message is all there is (`a_result_over_the_hostcall_fuel_is_too_large` in
+/// the attack tests fails if it changes).
+fn hostcall_fuel_exhausted(error: &wasmtime::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.to_string().contains("fuel allocated for hostcalls"))
+}
+
 fn undeclared_call(error: &wasmtime::Error) -> Option<(String, String)> {
     let backtrace = error.downcast_ref::<wasmtime::WasmBacktrace>()?;
     let frame = backtrace.frames().first()?;

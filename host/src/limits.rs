@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::bindings::wire;
+
 /// Bounds on what one expansion may use. Exceeding one is an [`Error`](crate::Error)
 /// naming the limit, never a crash or a hang of the host.
 #[derive(Clone, Debug)]
@@ -12,10 +14,15 @@ pub struct Limits {
     pub timeout: Duration,
     /// Linear memory of the instance, in bytes. Default: 512 MiB.
     pub memory: usize,
-    /// Tokens in the output. Default: 4 million.
+    /// Tokens in the output, and (counted apart) spans its diagnostics point
+    /// at. Default: 4 million.
     pub output_tokens: usize,
-    /// Bytes of identifier and literal text in the output. Default: 64 MiB.
+    /// Bytes of identifier and literal text in the output, and of the
+    /// messages of its diagnostics. Default: 64 MiB.
     pub output_text: usize,
+    /// Diagnostics the macro emits (`procbox::Diagnostic::emit`). Default:
+    /// 10,000. (A `compile_error!` in the output is a token, not one of these.)
+    pub output_diagnostics: usize,
     /// Group nesting depth of the output. Default: 512.
     pub output_depth: usize,
 }
@@ -28,6 +35,27 @@ impl Limits {
     pub(crate) fn timeout_ticks(&self) -> u64 {
         (self.timeout.as_nanos() / Self::TICK.as_nanos()).max(1) as u64
     }
+
+    /// The most bytes wasmtime may copy out of the guest in one call (its
+    /// "hostcall fuel"): what the largest output within these limits takes
+    /// on the host, and 1 MiB for the rest of the result.
+    ///
+    /// wasmtime copies a call's result into host values before the host can
+    /// check its size, and stops, with a trap, at this bound; so the output
+    /// limits also bound the memory a result makes the host allocate.
+    pub(crate) fn hostcall_fuel(&self) -> usize {
+        use std::mem::size_of;
+        // Diagnostics' spans count against `output_tokens` (`decode`).
+        let tokens = size_of::<wire::Token>() + size_of::<u32>();
+        self.output_tokens
+            .saturating_mul(tokens)
+            .saturating_add(self.output_text)
+            .saturating_add(
+                self.output_diagnostics
+                    .saturating_mul(size_of::<wire::Diagnostic>()),
+            )
+            .saturating_add(1 << 20)
+    }
 }
 
 impl Default for Limits {
@@ -37,6 +65,7 @@ impl Default for Limits {
             memory: 512 << 20,
             output_tokens: 4_000_000,
             output_text: 64 << 20,
+            output_diagnostics: 10_000,
             output_depth: 512,
         }
     }

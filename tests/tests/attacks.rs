@@ -385,3 +385,73 @@ fn nesting_beyond_the_depth_limit_is_refused() {
     );
     assert_good_macro_works(&host);
 }
+
+#[test]
+fn a_flood_of_diagnostics_is_refused() {
+    let (host, forger) = forger();
+    match forger.expand_function("diagnostic_flood", &tokens("100000")) {
+        Err(err @ Error::OutputTooLarge { .. }) => {
+            let message = err.to_string();
+            assert!(
+                message.contains("returned 100000 diagnostics, over its limit of 10000")
+                    && message.contains("Limits::output_diagnostics"),
+                "{message}"
+            );
+        }
+        other => panic!("expected OutputTooLarge, got {other:?}"),
+    }
+    // Within a raised limit the same output is accepted.
+    let mut limits = procbox_host::Limits::default();
+    limits.output_diagnostics = 100_000;
+    let generous = Host::builder()
+        .limits(limits)
+        .cache_dir(procbox_tests::cache_dir())
+        .build()
+        .expect("host");
+    let out = generous
+        .load_file(wasm("forger"))
+        .expect("loads")
+        .expand_function("diagnostic_flood", &tokens("100000"))
+        .expect("accepted");
+    assert_eq!(out.diagnostics.len(), 100_000);
+    assert_good_macro_works(&host);
+}
+
+#[test]
+fn a_result_over_the_hostcall_fuel_is_too_large() {
+    // 4 million diagnostics are 80 MB in the guest and would be 224 MB on
+    // the host: wasmtime stops before copying them, at the bound the output
+    // limits set, and that is reported as the output being too large.
+    let (host, forger) = forger();
+    match forger.expand_function("diagnostic_flood", &tokens("4000000")) {
+        Err(err @ Error::OutputTooLarge { .. }) => {
+            let message = err.to_string();
+            assert!(
+                message.contains("more bytes than the host copies out of one call"),
+                "{message}"
+            );
+        }
+        other => panic!("expected OutputTooLarge, got {other:?}"),
+    }
+    assert_good_macro_works(&host);
+}
+
+#[test]
+fn raised_output_limits_raise_what_the_host_copies() {
+    // 2.5 million diagnostics take 140 MB on the host, more than wasmtime's
+    // default budget for one call (128 MiB): within raised limits they are
+    // accepted, because the host derives the budget from the limits.
+    let mut limits = procbox_host::Limits::default();
+    limits.output_diagnostics = 3_000_000;
+    let host = Host::builder()
+        .limits(limits)
+        .cache_dir(procbox_tests::cache_dir())
+        .build()
+        .expect("host");
+    let out = host
+        .load_file(wasm("forger"))
+        .expect("loads")
+        .expand_function("diagnostic_flood", &tokens("2500000"))
+        .expect("accepted");
+    assert_eq!(out.diagnostics.len(), 2_500_000);
+}

@@ -1,7 +1,8 @@
 //! A hostile macro component that bypasses the SDK: it implements the
 //! `procbox:proc-macro` world with wit-bindgen directly, so it can return
 //! what the SDK would never produce. Each function-like macro returns one
-//! kind of malformed output; `good` returns a well-formed identifier.
+//! kind of malformed output (or, `diagnostic_flood`, far too much of it);
+//! `good` returns a well-formed identifier.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -38,6 +39,7 @@ const MACROS: &[&str] = &[
     "group_len_overruns",
     "too_deep",
     "forged_diagnostic_span",
+    "diagnostic_flood",
 ];
 
 fn ident(text: &str, span: u32) -> TokenStream {
@@ -172,6 +174,25 @@ impl Guest for Forger {
                         message: "pointing nowhere".to_owned(),
                         spans: vec![u32::MAX],
                     }],
+                };
+            }
+            "diagnostic_flood" => {
+                return Expansion {
+                    tokens: TokenStream {
+                        text: String::new(),
+                        tokens: Vec::new(),
+                    },
+                    // As many as the input's integer literal says, each as
+                    // small as the world allows: what costs the host most
+                    // memory per byte of the guest's.
+                    diagnostics: vec![
+                        Diagnostic {
+                            level: Level::Warning,
+                            message: String::new(),
+                            spans: Vec::new(),
+                        };
+                        input.text.parse().unwrap_or(0)
+                    ],
                 };
             }
             _ => TokenStream {
