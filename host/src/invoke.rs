@@ -232,8 +232,6 @@ pub(crate) fn classify(
     }
 }
 
-/// The undeclared import a trap happened in: `procbox-ld` names the function
-/// standing in for it `procbox-undeclared:<interface>#<function>`.
 /// Whether wasmtime stopped copying data out of the guest at the store's
 /// hostcall fuel ([`Limits::hostcall_fuel`]). Its error type is private: the
 /// message is all there is (`a_result_over_the_hostcall_fuel_is_too_large` in
@@ -244,6 +242,8 @@ fn hostcall_fuel_exhausted(error: &wasmtime::Error) -> bool {
         .any(|cause| cause.to_string().contains("fuel allocated for hostcalls"))
 }
 
+/// The undeclared import a trap happened in: `procbox-ld` names the function
+/// standing in for it `procbox-undeclared:<interface>#<function>`.
 fn undeclared_call(error: &wasmtime::Error) -> Option<(String, String)> {
     let backtrace = error.downcast_ref::<wasmtime::WasmBacktrace>()?;
     let frame = backtrace.frames().first()?;
