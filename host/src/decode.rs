@@ -51,41 +51,34 @@ pub(crate) fn decode(
 /// flood of diagnostics would otherwise be copied once more and handed to the
 /// embedder, which prints each).
 fn check_sizes(expansion: &wire::Expansion, limits: &Limits) -> Result<(), OutputError> {
-    let too_large = |what: String, limit: usize| Err(OutputError::TooLarge(what, limit));
-    let tokens = expansion.tokens.tokens.len();
-    if tokens > limits.output_tokens {
-        return too_large(format!("{tokens} tokens"), limits.output_tokens);
-    }
-    let diagnostics = expansion.diagnostics.len();
-    if diagnostics > limits.output_diagnostics {
-        return too_large(
-            format!("{diagnostics} diagnostics"),
-            limits.output_diagnostics,
-        );
-    }
-    let spans = expansion
-        .diagnostics
-        .iter()
-        .fold(0usize, |sum, d| sum.saturating_add(d.spans.len()));
-    if spans > limits.output_tokens {
-        return too_large(
-            format!("{spans} spans in diagnostics"),
+    let diagnostics = &expansion.diagnostics;
+    let sum = |start: usize, each: fn(&wire::Diagnostic) -> usize| {
+        diagnostics
+            .iter()
+            .fold(start, |sum, d| sum.saturating_add(each(d)))
+    };
+    let sizes = [
+        (
+            expansion.tokens.tokens.len(),
             limits.output_tokens,
-        );
-    }
-    let text = expansion
-        .diagnostics
-        .iter()
-        .fold(expansion.tokens.text.len(), |sum, d| {
-            sum.saturating_add(d.message.len())
-        });
-    if text > limits.output_text {
-        return too_large(
-            format!("{text} bytes of token text and diagnostic messages"),
+            "tokens",
+        ),
+        (diagnostics.len(), limits.output_diagnostics, "diagnostics"),
+        (
+            sum(0, |d| d.spans.len()),
+            limits.output_tokens,
+            "spans in diagnostics",
+        ),
+        (
+            sum(expansion.tokens.text.len(), |d| d.message.len()),
             limits.output_text,
-        );
+            "bytes of token text and diagnostic messages",
+        ),
+    ];
+    match sizes.into_iter().find(|&(size, limit, _)| size > limit) {
+        Some((size, limit, what)) => Err(OutputError::TooLarge(format!("{size} {what}"), limit)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use procbox_host::{Error, Expansion, Grants, Host, MacroComponent};
+use procbox_host::{Error, Expansion, Grants, Host, Limits, MacroComponent};
 use procbox_tests::{tokens, wasm};
 
 /// A temp dir with `allowed/` (granted: `data.txt`, and `escape`, a symlink
@@ -386,33 +386,48 @@ fn nesting_beyond_the_depth_limit_is_refused() {
     assert_good_macro_works(&host);
 }
 
-#[test]
-fn a_flood_of_diagnostics_is_refused() {
-    let (host, forger) = forger();
-    match forger.expand_function("diagnostic_flood", &tokens("100000")) {
-        Err(err @ Error::OutputTooLarge { .. }) => {
-            let message = err.to_string();
-            assert!(
-                message.contains("returned 100000 diagnostics, over its limit of 10000")
-                    && message.contains("Limits::output_diagnostics"),
-                "{message}"
-            );
-        }
-        other => panic!("expected OutputTooLarge, got {other:?}"),
-    }
-    // Within a raised limit the same output is accepted.
-    let mut limits = procbox_host::Limits::default();
-    limits.output_diagnostics = 100_000;
-    let generous = Host::builder()
+/// A host with the tests' cache and the default limits as `edit` leaves them.
+fn host_with(edit: impl FnOnce(&mut Limits)) -> Host {
+    let mut limits = Limits::default();
+    edit(&mut limits);
+    Host::builder()
         .limits(limits)
         .cache_dir(procbox_tests::cache_dir())
         .build()
-        .expect("host");
-    let out = generous
-        .load_file(wasm("forger"))
+        .expect("host")
+}
+
+/// The forger's `diagnostic_flood`: `count` diagnostics, empty messages.
+fn flood(host: &Host, count: u32) -> procbox_host::Result<Expansion> {
+    host.load_file(wasm("forger"))
         .expect("loads")
-        .expand_function("diagnostic_flood", &tokens("100000"))
-        .expect("accepted");
+        .expand_function("diagnostic_flood", &tokens(&count.to_string()))
+}
+
+fn assert_too_large(result: procbox_host::Result<Expansion>, expected: &str) {
+    match result {
+        Err(err @ Error::OutputTooLarge { .. }) => {
+            let message = err.to_string();
+            assert!(
+                message.contains(expected),
+                "expected {expected:?} in {message:?}"
+            );
+        }
+        other => panic!("expected OutputTooLarge ({expected}), got {other:?}"),
+    }
+}
+
+#[test]
+fn a_flood_of_diagnostics_is_refused() {
+    let host = procbox_tests::host();
+    assert_too_large(
+        flood(&host, 100_000),
+        "returned 100000 diagnostics, over its limit of 10000; if that is expected, raise \
+         `Limits::output_tokens`, `Limits::output_text` or `Limits::output_diagnostics`",
+    );
+    // Within a raised limit the same output is accepted.
+    let generous = host_with(|limits| limits.output_diagnostics = 100_000);
+    let out = flood(&generous, 100_000).expect("accepted");
     assert_eq!(out.diagnostics.len(), 100_000);
     assert_good_macro_works(&host);
 }
@@ -422,17 +437,11 @@ fn a_result_over_the_hostcall_fuel_is_too_large() {
     // 4 million diagnostics are 80 MB in the guest and would be 224 MB on
     // the host: wasmtime stops before copying them, at the bound the output
     // limits set, and that is reported as the output being too large.
-    let (host, forger) = forger();
-    match forger.expand_function("diagnostic_flood", &tokens("4000000")) {
-        Err(err @ Error::OutputTooLarge { .. }) => {
-            let message = err.to_string();
-            assert!(
-                message.contains("more bytes than the host copies out of one call"),
-                "{message}"
-            );
-        }
-        other => panic!("expected OutputTooLarge, got {other:?}"),
-    }
+    let host = procbox_tests::host();
+    assert_too_large(
+        flood(&host, 4_000_000),
+        "more bytes than the host copies out of one call",
+    );
     assert_good_macro_works(&host);
 }
 
@@ -441,17 +450,7 @@ fn raised_output_limits_raise_what_the_host_copies() {
     // 2.5 million diagnostics take 140 MB on the host, more than wasmtime's
     // default budget for one call (128 MiB): within raised limits they are
     // accepted, because the host derives the budget from the limits.
-    let mut limits = procbox_host::Limits::default();
-    limits.output_diagnostics = 3_000_000;
-    let host = Host::builder()
-        .limits(limits)
-        .cache_dir(procbox_tests::cache_dir())
-        .build()
-        .expect("host");
-    let out = host
-        .load_file(wasm("forger"))
-        .expect("loads")
-        .expand_function("diagnostic_flood", &tokens("2500000"))
-        .expect("accepted");
+    let host = host_with(|limits| limits.output_diagnostics = 3_000_000);
+    let out = flood(&host, 2_500_000).expect("accepted");
     assert_eq!(out.diagnostics.len(), 2_500_000);
 }
