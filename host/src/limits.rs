@@ -6,6 +6,12 @@ use crate::bindings::wire;
 
 /// Bounds on what one expansion may use. Exceeding one is an [`Error`](crate::Error)
 /// naming the limit, never a crash or a hang of the host.
+///
+/// The output limits together also bound what the host allocates to read a
+/// result: wasmtime copies no more out of the guest in one call than the
+/// largest output within them takes on the host (about 157 MiB with the
+/// defaults); a result over that is
+/// [`Error::OutputTooLarge`](crate::Error::OutputTooLarge) before it is copied.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Limits {
