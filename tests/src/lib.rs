@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use procbox_host::{Host, MacroComponent};
+use procbox_host::{Host, Limits, MacroComponent};
 
 /// The guest crates the tests build, all in one cargo invocation.
 const GUESTS: &[&str] = &[
@@ -118,7 +118,13 @@ pub fn cache_dir() -> PathBuf {
 
 /// A host with the default limits and the tests' cache ([`cache_dir`]).
 pub fn host() -> Host {
+    host_with(Limits::default())
+}
+
+/// A host with `limits` and the tests' cache ([`cache_dir`]).
+pub fn host_with(limits: Limits) -> Host {
     Host::builder()
+        .limits(limits)
         .cache_dir(cache_dir())
         .build()
         .expect("the host builds")

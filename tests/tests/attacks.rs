@@ -386,15 +386,11 @@ fn nesting_beyond_the_depth_limit_is_refused() {
     assert_good_macro_works(&host);
 }
 
-/// A host with the tests' cache and the default limits as `edit` leaves them.
-fn host_with(edit: impl FnOnce(&mut Limits)) -> Host {
+/// A host whose limit on diagnostics is `limit`, the other limits the defaults.
+fn host_allowing_diagnostics(limit: usize) -> Host {
     let mut limits = Limits::default();
-    edit(&mut limits);
-    Host::builder()
-        .limits(limits)
-        .cache_dir(procbox_tests::cache_dir())
-        .build()
-        .expect("host")
+    limits.output_diagnostics = limit;
+    procbox_tests::host_with(limits)
 }
 
 /// The forger's `diagnostic_flood`: `count` diagnostics, empty messages.
@@ -426,7 +422,7 @@ fn a_flood_of_diagnostics_is_refused() {
          `Limits::output_tokens`, `Limits::output_text` or `Limits::output_diagnostics`",
     );
     // Within a raised limit the same output is accepted.
-    let generous = host_with(|limits| limits.output_diagnostics = 100_000);
+    let generous = host_allowing_diagnostics(100_000);
     let out = flood(&generous, 100_000).expect("accepted");
     assert_eq!(out.diagnostics.len(), 100_000);
     assert_good_macro_works(&host);
@@ -450,7 +446,7 @@ fn raised_output_limits_raise_what_the_host_copies() {
     // 2.5 million diagnostics take 140 MB on the host, more than wasmtime's
     // default budget for one call (128 MiB): within raised limits they are
     // accepted, because the host derives the budget from the limits.
-    let host = host_with(|limits| limits.output_diagnostics = 3_000_000);
+    let host = host_allowing_diagnostics(3_000_000);
     let out = flood(&host, 2_500_000).expect("accepted");
     assert_eq!(out.diagnostics.len(), 2_500_000);
 }

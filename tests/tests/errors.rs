@@ -4,15 +4,7 @@
 use std::time::Duration;
 
 use procbox_host::{Error, Host, Limits, MacroKind};
-use procbox_tests::{component, tokens, wasm};
-
-fn host_with(limits: Limits) -> Host {
-    Host::builder()
-        .no_cache()
-        .limits(limits)
-        .build()
-        .expect("host builds")
-}
+use procbox_tests::{component, host_with, tokens, wasm};
 
 /// After any failure, the same component still expands correctly.
 fn still_works(component: &procbox_host::MacroComponent) {
