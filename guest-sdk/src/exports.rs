@@ -46,35 +46,45 @@ impl Guest for Component {
         attribute_args: Option<wire::TokenStream>,
     ) -> wire::Expansion {
         panic_hook::install();
-        bridge::reset();
-        EXPANDING.with(|e| e.set(true));
-        let output = match registry::find(&name) {
-            Some(def) => {
-                let input = TokenStream::from_wire(input);
-                match def.entry {
-                    Entry::Derive(f) | Entry::Function(f) => f(input),
-                    Entry::Attribute(f) => {
-                        let args = attribute_args
-                            .map(TokenStream::from_wire)
-                            .unwrap_or_default();
-                        f(args, input)
-                    }
+        expand(&name, input, attribute_args)
+    }
+}
+
+/// Runs macro `name` on flat tokens: the export, less its panic hook (which
+/// reports through a host import, so a native build must not install it).
+pub(crate) fn expand(
+    name: &str,
+    input: wire::TokenStream,
+    attribute_args: Option<wire::TokenStream>,
+) -> wire::Expansion {
+    bridge::reset();
+    EXPANDING.with(|e| e.set(true));
+    let output = match registry::find(name) {
+        Some(def) => {
+            let input = TokenStream::from_wire(input);
+            match def.entry {
+                Entry::Derive(f) | Entry::Function(f) => f(input),
+                Entry::Attribute(f) => {
+                    let args = attribute_args
+                        .map(TokenStream::from_wire)
+                        .unwrap_or_default();
+                    f(args, input)
                 }
             }
-            None => {
-                Diagnostic::new(
-                    Level::Error,
-                    format!("this component has no macro named `{name}`"),
-                )
-                .emit();
-                TokenStream::new()
-            }
-        };
-        EXPANDING.with(|e| e.set(false));
-        wire::Expansion {
-            tokens: codec::encode(output),
-            diagnostics: diagnostic::take(),
         }
+        None => {
+            Diagnostic::new(
+                Level::Error,
+                format!("this component has no macro named `{name}`"),
+            )
+            .emit();
+            TokenStream::new()
+        }
+    };
+    EXPANDING.with(|e| e.set(false));
+    wire::Expansion {
+        tokens: codec::encode(output),
+        diagnostics: diagnostic::take(),
     }
 }
 

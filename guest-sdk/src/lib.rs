@@ -41,6 +41,8 @@
     )
 ))]
 mod alloc;
+// Generated; reachable from outside only through `__private::wire`.
+#[allow(missing_docs)]
 mod bindings;
 mod bridge;
 mod diagnostic;
@@ -147,5 +149,23 @@ pub mod __private {
     /// `proc_macro2::TokenStream::from`, without naming proc_macro2 at the call site.
     pub fn to_proc_macro2(stream: crate::TokenStream) -> proc_macro2::TokenStream {
         stream.into()
+    }
+
+    /// The flat token format of the WIT boundary, as this crate's bindings
+    /// generate it.
+    #[cfg(not(target_family = "wasm"))]
+    pub use crate::bindings::procbox::proc_macro::types as wire;
+
+    /// Runs macro `name` of this build's registry in-process on flat tokens,
+    /// as a component's `expand` export does (less the panic hook, which
+    /// reports through a host import): what the boundary-floor benchmark in
+    /// `tests/benches` runs natively. Spans must need no host query.
+    #[cfg(not(target_family = "wasm"))]
+    pub fn expand_natively(
+        name: &str,
+        input: wire::TokenStream,
+        attribute_args: Option<wire::TokenStream>,
+    ) -> wire::Expansion {
+        crate::exports::expand(name, input, attribute_args)
     }
 }

@@ -37,6 +37,11 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "bench")]
+#[doc(hidden)]
+pub mod bench;
+// Generated; reachable from outside only through `bench::wire` (feature `bench`).
+#[allow(missing_docs)]
 mod bindings;
 mod cache;
 mod component;

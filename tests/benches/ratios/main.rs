@@ -10,6 +10,10 @@
 //! cargo bench -p procbox-tests --bench ratios
 //! ```
 //!
+//! Beside the native derive and the sandboxed cases it times the design's
+//! floor ([`floor`]): the same derive with every conversion an expansion
+//! makes on either side of the boundary, run natively with no sandbox.
+//!
 //! `PROCBOX_BENCH_ROUNDS` (default 40) sets the rounds;
 //! `PROCBOX_BENCH_BASELINE=path/to/json_derive.wasm` adds another build of the
 //! derive (e.g. from an older commit), reused and fresh, to compare a change
@@ -21,7 +25,9 @@ use std::time::{Duration, Instant};
 use procbox_host::{Host, HostBuilder, Invocation, MacroComponent};
 use procbox_tests::wasm;
 
+#[path = "../common/mod.rs"]
 mod common;
+mod floor;
 use common::{PHASES, input, native};
 
 /// How long one batch of one case runs in a round.
@@ -213,7 +219,15 @@ fn main() {
         let mut cases = vec![Case::new("native", || {
             black_box(native(input));
         })];
+        assert_eq!(
+            floor::expand(input).to_string(),
+            expected,
+            "the floor disagrees"
+        );
         cases.extend([
+            Case::new("native, through the boundary's conversions", || {
+                black_box(floor::expand(input));
+            }),
             reused("sandbox, reused", &component, input),
             fresh("sandbox, fresh", &component, input, &expected),
             fresh(
