@@ -1,4 +1,4 @@
-//! Entry points for the boundary-floor case of `tests/benches/ratios.rs`
+//! Entry points for the boundary-floor case of `tests/benches/ratios/floor.rs`
 //! (feature `bench`): the host's two conversions of an expansion, flattening
 //! the input and decoding the output, without wasmtime. Not a stable API.
 
