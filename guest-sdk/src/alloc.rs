@@ -325,8 +325,8 @@ static GLOBAL: SizeClasses = SizeClasses::new();
 /// `free`, which would corrupt its heap if given a block of the size classes.
 /// (Without this definition the component's `cabi_realloc` is std's, which
 /// uses the global allocator.) The other direction is safe: a block from
-/// `malloc` that Rust code frees joins a free list, since `malloc`'s blocks
-/// are at least as large as asked and aligned to 8.
+/// `malloc` that Rust code frees goes back to `free`, as `dealloc` tells it
+/// from the size classes' own blocks by the chunk it lies in.
 ///
 /// # Safety
 /// As the canonical ABI specifies: `old_ptr` is null with `old_len` 0, or a

@@ -12,6 +12,15 @@ use crate::{Expansion, MacroComponent, Result};
 ///
 /// While it lives it holds one of the host's instance slots
 /// ([`HostBuilder::max_instances`](crate::HostBuilder::max_instances)).
+///
+/// It stays on the thread that made it: its store holds the expansion's
+/// `proc_macro2` spans, which belong to that thread (inside rustc, to the
+/// proc macro's). So it is not `Send`:
+///
+/// ```compile_fail,E0277
+/// fn send<T: Send>() {}
+/// send::<procbox_host::MacroInstance>();
+/// ```
 pub struct MacroInstance {
     pub(crate) component: MacroComponent,
     pub(crate) store: Store<ExpansionState>,
