@@ -6,11 +6,20 @@
 //! faulting in every page the macro touches, and unmapping it all afterwards
 //! (with a TLB shootdown on every core the process runs on). wasmtime's
 //! pooling allocator keeps a fixed number of slots mapped instead. With
-//! Linux's `PAGEMAP_SCAN` (kernel 6.7 and later) it finds the pages an
-//! instance dirtied and restores only those from the component's memory
-//! image, so the next instance in the slot starts with its pages resident and
-//! takes no fault. The slot is restored to exactly the image a new memory
-//! would have, so nothing carries over from one expansion to the next.
+//! Linux's `PAGEMAP_SCAN` (kernel 6.7 and later) it finds the slot's resident
+//! pages and restores only those from the component's memory image, so the
+//! next instance in the slot starts with its pages resident and takes no
+//! fault. The slot is restored to exactly the image a new memory would have,
+//! so nothing carries over from one expansion to the next.
+//!
+//! "Resident" is every page any instance in the slot has written, not only
+//! the last one's: without userfaultfd write protection (which wasmtime does
+//! not set up) the kernel reports every present page as written. Each costs
+//! about 80 ns per later expansion, so one large expansion slows the slot's
+//! later ones, by at most the component's initial memory (memory a guest grew
+//! is not scanned for the next instances): about 35 µs for the example
+//! derive's 1.7 MiB. BENCHMARKS.md has the measurements, and why a smaller
+//! [`KEEP_RESIDENT`] does not help.
 //!
 //! The price is a fixed number of instances alive at once: past it,
 //! instantiation fails with [`Error::TooManyInstances`](crate::Error). Each
