@@ -200,9 +200,9 @@ impl HostBuilder {
     /// reserved when the host is built: the default, with 64 slots.
     ///
     /// What a fresh instance costs beyond the expansion itself is then less
-    /// than half: a slot stays mapped, and on Linux 6.7 and later only the
-    /// pages an expansion dirtied are restored, so the next instance takes
-    /// no page faults. `max_instances` must be at least 1. The price is a
+    /// than half: a slot stays mapped, and on Linux 6.7 and later only its
+    /// resident pages (those any expansion in it has written) are restored,
+    /// so the next instance takes no page faults. `max_instances` must be at least 1. The price is a
     /// limit: expansions running at once plus [`MacroInstance`]s kept alive
     /// may not exceed `max_instances`; past it, starting one fails with
     /// [`Error::TooManyInstances`]. Each slot reserves address space (not
