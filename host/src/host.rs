@@ -202,13 +202,13 @@ impl HostBuilder {
     /// What a fresh instance costs beyond the expansion itself is then less
     /// than half: a slot stays mapped, and on Linux 6.7 and later only its
     /// resident pages (those any expansion in it has written) are restored,
-    /// so the next instance takes no page faults. `max_instances` must be at least 1. The price is a
-    /// limit: expansions running at once plus [`MacroInstance`]s kept alive
-    /// may not exceed `max_instances`; past it, starting one fails with
-    /// [`Error::TooManyInstances`]. Each slot reserves address space (not
-    /// memory) for a linear memory, 4 GiB or so. A system that cannot
-    /// reserve the pool gets instances on demand instead
-    /// ([`Host::max_instances`] tells).
+    /// so the next instance takes no page faults. `max_instances` must be at
+    /// least 1. The price is a limit: expansions running at once plus
+    /// [`MacroInstance`]s kept alive may not exceed `max_instances`; past
+    /// it, starting one fails with [`Error::TooManyInstances`]. Each slot
+    /// reserves address space (not memory) for a linear memory, 4 GiB or
+    /// so. A system that cannot reserve the pool gets instances on demand
+    /// instead ([`Host::max_instances`] tells).
     ///
     /// [`MacroInstance`]: crate::MacroInstance
     pub fn max_instances(mut self, max_instances: u32) -> HostBuilder {
