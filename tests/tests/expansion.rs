@@ -201,3 +201,24 @@ fn emitted_diagnostics_are_reported() {
     assert_eq!((at.line, at.column), (2, 3));
     assert!(!expansion.has_errors());
 }
+
+/// The example macros are built as the README says to build one: with `syn`
+/// and `quote` without their default `proc-macro` feature, so `proc-macro2`
+/// runs in its own mode instead of checking for the compiler on every token
+/// operation (BENCHMARKS.md). With the feature on, Rust's `proc_macro` is
+/// linked into the component, and its panic locations
+/// (`library/proc_macro/src/...`) with it; that is the trace this looks for.
+#[test]
+fn examples_do_not_link_the_compilers_proc_macro() {
+    const TRACE: &[u8] = b"library/proc_macro/src/";
+    for name in ["json_derive", "enum_from_file", "field_index"] {
+        let path = wasm(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            !bytes.windows(TRACE.len()).any(|w| w == TRACE),
+            "{} links Rust's proc_macro: some dependency of the example turns on \
+             proc-macro2's `proc-macro` feature (syn's or quote's default features)",
+            path.display()
+        );
+    }
+}
