@@ -91,7 +91,7 @@ impl Host {
     /// For a caller that checked `bytes` against a reviewed hash before, such
     /// as the native crate `procbox shim` generates, which checks its
     /// component when it is built. Hashing is most of what a cache hit costs
-    /// (about 0.8 ms for a 1.2 MB component, 35-45 ms in an unoptimized
+    /// (about 0.6 ms for a 1 MB component, tens of ms in an unoptimized
     /// build); [`load_bytes`](Self::load_bytes) does it on every load.
     ///
     /// When the component must be compiled (no cache, or nothing usable in
