@@ -14,9 +14,14 @@
 //! request of that size takes it back. Lists are refilled by carving blocks
 //! from chunks of 64 KiB: first those of an arena in the initial memory
 //! ([`ARENA_CHUNKS`]), then pages of linear memory of their own
-//! (`memory.grow`). Rust
-//! passes the layout to `dealloc`, so blocks carry no header. Larger or more
-//! aligned requests go to `malloc` unchanged.
+//! (`memory.grow`). Rust passes the layout to `dealloc`, so blocks carry no
+//! header. Larger or more aligned requests go to `malloc` unchanged.
+//!
+//! The pop of `alloc` and the push of `dealloc` are small enough that LLVM
+//! inlines them into `__rust_alloc` and `__rust_dealloc`: a small allocation
+//! makes one call into the allocator, not two, and every wasm call pays
+//! wasmtime's stack and time-limit checks. Everything slower (carving, and
+//! `malloc`) is kept out of line for that.
 //!
 //! Rust code also frees blocks it did not allocate: what the host passes in
 //! (an export's arguments, an import's results) is placed by `cabi_realloc`,
@@ -137,6 +142,10 @@ impl SizeClasses {
     }
 
     /// A new block of `class` from the current chunk, or from a new one.
+    ///
+    /// Out of line, like [`large_alloc`], so that `alloc`'s fast path (a
+    /// free-list pop) is small enough to be inlined into `__rust_alloc`.
+    #[inline(never)]
     fn carve(state: &mut State, class: usize) -> *mut u8 {
         let size = (class + 1) * GRANULE;
         if (state.end as usize) - (state.next as usize) < size {
@@ -241,6 +250,18 @@ impl Drop for SizeClasses {
     }
 }
 
+/// `System.alloc`, out of line: for an aligned request it keeps a local in
+/// memory (`posix_memalign`'s result), and inlined into `alloc` that gave every
+/// allocation a stack frame and kept `alloc` from being inlined itself.
+///
+/// # Safety
+/// As [`GlobalAlloc::alloc`].
+#[inline(never)]
+unsafe fn large_alloc(layout: Layout) -> *mut u8 {
+    // SAFETY: the caller's contract is `System`'s.
+    unsafe { System.alloc(layout) }
+}
+
 // SAFETY: small blocks are disjoint pieces of chunks of their own, aligned
 // to GRANULE (chunks are, and every block size is a multiple of it) and at
 // least as large as their class; a block is on a free list only after its
@@ -251,7 +272,7 @@ unsafe impl GlobalAlloc for SizeClasses {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let Some(class) = Self::class(layout) else {
             // SAFETY: the caller's contract is `System`'s.
-            return unsafe { System.alloc(layout) };
+            return unsafe { large_alloc(layout) };
         };
         // SAFETY: no other reference to the state exists (see `Sync`).
         let state = unsafe { &mut *self.state.get() };
