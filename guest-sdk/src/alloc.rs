@@ -250,9 +250,9 @@ impl Drop for SizeClasses {
     }
 }
 
-/// `System.alloc`, out of line: for an aligned request it keeps a local in
-/// memory (`posix_memalign`'s result), and inlined into `alloc` that gave every
-/// allocation a stack frame and kept `alloc` from being inlined itself.
+/// `System.alloc`, out of line. Its aligned case keeps `posix_memalign`'s
+/// result in memory; inlined, that gave every `alloc` a stack frame and kept
+/// `alloc` from being inlined into `__rust_alloc`.
 ///
 /// # Safety
 /// As [`GlobalAlloc::alloc`].
