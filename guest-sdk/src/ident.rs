@@ -19,10 +19,12 @@ impl Ident {
     /// # Panics
     ///
     /// Panics if `string` is not a valid identifier (keywords are allowed), as
-    /// `proc_macro::Ident::new` does: `Ident::new("a b", span)` panics.
+    /// `proc_macro::Ident::new` does, with the same message: `Ident::new("a b",
+    /// span)` panics saying that `"a b"` is not a valid identifier. Unlike
+    /// rustc, it refuses `$crate` too: `proc_macro2` outside the compiler,
+    /// which the host uses to hand the expansion back, cannot make it.
     pub fn new(string: &str, span: Span) -> Ident {
-        // proc_macro2 performs the same checks as rustc, with the same panics.
-        let _ = proc_macro2::Ident::new(string, proc_macro2::Span::call_site());
+        validate(string, false);
         Ident {
             name: string.into(),
             is_raw: false,
@@ -35,9 +37,10 @@ impl Ident {
     /// # Panics
     ///
     /// Panics if `string` is not a valid identifier, or is one of the keywords
-    /// that cannot be raw (`_`, `crate`, `self`, `Self`, `super`).
+    /// that cannot be raw (`_`, `crate`, `self`, `Self`, `super`), with
+    /// `proc_macro`'s messages.
     pub fn new_raw(string: &str, span: Span) -> Ident {
-        let _ = proc_macro2::Ident::new_raw(string, proc_macro2::Span::call_site());
+        validate(string, true);
         Ident {
             name: string.into(),
             is_raw: true,
@@ -56,6 +59,22 @@ impl Ident {
     }
 }
 
+/// Checks `string` as `proc_macro::Ident::new` and `new_raw` do, and panics
+/// with their messages.
+fn validate(string: &str, is_raw: bool) {
+    let mut chars = string.chars();
+    let is_ident = chars
+        .next()
+        .is_some_and(|first| first == '_' || unicode_ident::is_xid_start(first))
+        && chars.all(unicode_ident::is_xid_continue);
+    if !is_ident {
+        panic!("`{string:?}` is not a valid identifier");
+    }
+    if is_raw && matches!(string, "_" | "super" | "self" | "Self" | "crate") {
+        panic!("`{string}` cannot be a raw identifier");
+    }
+}
+
 impl fmt::Display for Ident {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_raw {
@@ -68,7 +87,8 @@ impl fmt::Display for Ident {
 impl fmt::Debug for Ident {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ident")
-            .field("ident", &format_args!("{self}"))
+            // A string, quoted in the output, as `proc_macro` prints it.
+            .field("ident", &self.to_string())
             .field("span", &self.span)
             .finish()
     }

@@ -50,6 +50,7 @@ mod alloc;
 mod bindings;
 mod bridge;
 mod diagnostic;
+mod escape;
 mod exports;
 mod group;
 mod ident;

@@ -1,12 +1,13 @@
 //! [`Literal`]: a number, character, string or byte string literal.
 //!
-//! The text of a literal is produced by proc_macro2's constructors, which
-//! escape exactly as rustc's `proc_macro` does; procbox keeps that text and a
+//! A literal is its text, made as rustc's `proc_macro` makes it (numbers with
+//! `to_string`, quoted literals with [`escape`](crate::escape)'s rules), and a
 //! span.
 
 use std::fmt;
 use std::str::FromStr;
 
+use crate::escape::Escape;
 use crate::{LexError, Span};
 
 /// A literal (`1u8`, `2.5`, `'a'`, `"text"`, `b"bytes"`, `c"c"`), as in
@@ -19,27 +20,31 @@ pub struct Literal {
 }
 
 macro_rules! number_constructors {
-    ($($suffixed:ident $unsuffixed:ident: $ty:ty,)*) => {
+    ($($suffixed:ident $unsuffixed:ident: $ty:ident,)*) => {
         $(
             #[doc = concat!("A suffixed `", stringify!($ty), "` literal, e.g. `1", stringify!($ty), "`.")]
             pub fn $suffixed(n: $ty) -> Literal {
-                Literal::from_proc_macro2(proc_macro2::Literal::$suffixed(n))
+                Literal::new(format!(concat!("{}", stringify!($ty)), n))
             }
 
             #[doc = concat!("An unsuffixed integer literal from a `", stringify!($ty), "`, e.g. `1`.")]
             pub fn $unsuffixed(n: $ty) -> Literal {
-                Literal::from_proc_macro2(proc_macro2::Literal::$unsuffixed(n))
+                Literal::new(n.to_string())
             }
         )*
     };
 }
 
 impl Literal {
-    fn from_proc_macro2(lit: proc_macro2::Literal) -> Literal {
+    fn new(repr: String) -> Literal {
         Literal {
-            repr: lit.to_string().into_boxed_str(),
+            repr: repr.into_boxed_str(),
             span: Span::call_site(),
         }
+    }
+
+    fn from_proc_macro2(lit: proc_macro2::Literal) -> Literal {
+        Literal::new(lit.to_string())
     }
 
     number_constructors! {
@@ -57,65 +62,72 @@ impl Literal {
         isize_suffixed isize_unsuffixed: isize,
     }
 
-    /// An unsuffixed floating-point literal, e.g. `1.5`.
+    /// An unsuffixed floating-point literal, e.g. `1.5`; `1.0` prints as
+    /// `1.0`, not `1`.
     ///
     /// # Panics
     ///
     /// Panics if `n` is infinite or NaN.
     pub fn f32_unsuffixed(n: f32) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::f32_unsuffixed(n))
+        assert_finite(n.into());
+        Literal::new(with_point(n.to_string()))
     }
 
-    /// A suffixed floating-point literal, e.g. `1.5f32`.
+    /// A suffixed floating-point literal, e.g. `1.5f32` (and `1f32` for `1.0`).
     ///
     /// # Panics
     ///
     /// Panics if `n` is infinite or NaN.
     pub fn f32_suffixed(n: f32) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::f32_suffixed(n))
+        assert_finite(n.into());
+        Literal::new(format!("{n}f32"))
     }
 
-    /// An unsuffixed floating-point literal, e.g. `1.5`.
+    /// An unsuffixed floating-point literal, e.g. `1.5`; `1.0` prints as
+    /// `1.0`, not `1`.
     ///
     /// # Panics
     ///
     /// Panics if `n` is infinite or NaN.
     pub fn f64_unsuffixed(n: f64) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::f64_unsuffixed(n))
+        assert_finite(n);
+        Literal::new(with_point(n.to_string()))
     }
 
-    /// A suffixed floating-point literal, e.g. `1.5f64`.
+    /// A suffixed floating-point literal, e.g. `1.5f64` (and `1f64` for `1.0`).
     ///
     /// # Panics
     ///
     /// Panics if `n` is infinite or NaN.
     pub fn f64_suffixed(n: f64) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::f64_suffixed(n))
+        assert_finite(n);
+        Literal::new(format!("{n}f64"))
     }
 
     /// A string literal, escaped as rustc would.
     pub fn string(string: &str) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::string(string))
+        Literal::new(Escape::STRING.quote("\"", string.as_bytes(), '"'))
     }
 
     /// A character literal.
     pub fn character(ch: char) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::character(ch))
+        let mut utf8 = [0; 4];
+        Literal::new(Escape::CHARACTER.quote("'", ch.encode_utf8(&mut utf8).as_bytes(), '\''))
     }
 
     /// A byte character literal, e.g. `b'a'`.
     pub fn byte_character(byte: u8) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::byte_character(byte))
+        Literal::new(Escape::BYTE.quote("b'", &[byte], '\''))
     }
 
     /// A byte string literal, e.g. `b"bytes"`.
     pub fn byte_string(bytes: &[u8]) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::byte_string(bytes))
+        Literal::new(Escape::BYTE_STRING.quote("b\"", bytes, '"'))
     }
 
     /// A C string literal, e.g. `c"text"`.
     pub fn c_string(string: &std::ffi::CStr) -> Literal {
-        Literal::from_proc_macro2(proc_macro2::Literal::c_string(string))
+        Literal::new(Escape::STRING.quote("c\"", string.to_bytes(), '"'))
     }
 
     /// The span of this literal.
@@ -127,6 +139,22 @@ impl Literal {
     pub fn set_span(&mut self, span: Span) {
         self.span = span;
     }
+}
+
+/// Panics as `proc_macro`'s float constructors do if `n` is infinite or NaN.
+fn assert_finite(n: f64) {
+    if !n.is_finite() {
+        panic!("Invalid float literal {n}");
+    }
+}
+
+/// A float's text with a decimal point, as an unsuffixed float literal needs
+/// (`1` would be an integer).
+fn with_point(mut text: String) -> String {
+    if !text.contains('.') {
+        text.push_str(".0");
+    }
+    text
 }
 
 impl FromStr for Literal {

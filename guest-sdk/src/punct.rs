@@ -78,7 +78,8 @@ impl fmt::Display for Punct {
 impl fmt::Debug for Punct {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Punct")
-            .field("char", &self.ch)
+            // `proc_macro` names the field `ch` (proc_macro2 says `char`).
+            .field("ch", &self.ch)
             .field("spacing", &self.spacing)
             .field("span", &self.span)
             .finish()

@@ -161,6 +161,22 @@ impl Extend<TokenStream> for TokenStream {
     }
 }
 
+/// `Extend<Group>`, `Extend<Ident>`, `Extend<Punct>` and `Extend<Literal>`, as
+/// `proc_macro` has them since Rust 1.92: each item is appended as a tree.
+macro_rules! extend_with_trees {
+    ($($item:ident)*) => {
+        $(
+            impl Extend<crate::$item> for TokenStream {
+                fn extend<I: IntoIterator<Item = crate::$item>>(&mut self, items: I) {
+                    self.extend(items.into_iter().map(TokenTree::$item));
+                }
+            }
+        )*
+    };
+}
+
+extend_with_trees!(Group Ident Punct Literal);
+
 impl IntoIterator for TokenStream {
     type Item = TokenTree;
     type IntoIter = IntoIter;

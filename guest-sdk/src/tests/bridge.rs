@@ -89,10 +89,10 @@ fn spacing_raw_idents_and_none_groups_survive() {
     assert_eq!(
         format!("{back:?}"),
         "TokenStream [Group { delimiter: None, stream: TokenStream [\
-         Punct { char: '-', spacing: Joint, span: #0 }, \
-         Punct { char: '>', spacing: Alone, span: #0 }, \
-         Ident { ident: r#async, span: #40 }, \
-         Punct { char: '-', spacing: Alone, span: #42 }, \
+         Punct { ch: '-', spacing: Joint, span: #0 }, \
+         Punct { ch: '>', spacing: Alone, span: #0 }, \
+         Ident { ident: \"r#async\", span: #40 }, \
+         Punct { ch: '-', spacing: Alone, span: #42 }, \
          Literal { lit: 7i32, span: #42 }], span: #41 }]"
     );
 }

@@ -20,13 +20,59 @@ const SOURCES: &[&str] = &[
     "$ crate :: m ! { @ ~ ? }",
 ];
 
+/// `stream` rebuilt tree by tree with this crate's constructors, so it holds
+/// this crate's token trees all the way down (a lexed stream is held as
+/// `proc_macro2` tokens, whose `Display` is `proc_macro2`'s own).
+fn rebuilt(stream: TokenStream) -> TokenStream {
+    stream
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), rebuilt(g.stream()));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            TokenTree::Ident(i) => {
+                let name = i.to_string();
+                TokenTree::Ident(match name.strip_prefix("r#") {
+                    Some(raw) => Ident::new_raw(raw, i.span()),
+                    None => Ident::new(&name, i.span()),
+                })
+            }
+            TokenTree::Punct(p) => TokenTree::Punct(Punct::new(p.as_char(), p.spacing())),
+            TokenTree::Literal(l) => {
+                TokenTree::Literal(Literal::from_str(&l.to_string()).expect("relexes"))
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn display_of_streams_matches_proc_macro2() {
     for src in SOURCES {
-        let ours = TokenStream::from_str(src).expect("lexes");
+        let ours = rebuilt(TokenStream::from_str(src).expect("lexes"));
+        assert!(matches!(ours.repr, crate::stream::Repr::Trees(_)));
         let theirs = pm2::TokenStream::from_str(src).expect("lexes");
         assert_eq!(ours.to_string(), theirs.to_string(), "for {src:?}");
     }
+}
+
+#[test]
+fn streams_extend_with_each_kind_of_tree() {
+    let mut stream = TokenStream::new();
+    stream.extend([Ident::new("f", Span::call_site())]);
+    stream.extend([Group::new(Delimiter::Parenthesis, TokenStream::new())]);
+    stream.extend([Punct::new(';', Spacing::Alone)]);
+    stream.extend([Literal::u8_suffixed(1), Literal::string("s")]);
+    assert_eq!(stream.to_string(), "f () ; 1u8 \"s\"");
+}
+
+#[test]
+fn debug_names_fields_as_proc_macro_does() {
+    let punct = format!("{:?}", Punct::new('+', Spacing::Joint));
+    assert_eq!(punct, "Punct { ch: '+', spacing: Joint, span: #0 }");
+    let ident = format!("{:?}", Ident::new_raw("type", Span::call_site()));
+    assert_eq!(ident, "Ident { ident: \"r#type\", span: #0 }");
 }
 
 #[test]
@@ -47,49 +93,62 @@ fn display_of_none_delimited_groups_matches_proc_macro2() {
     assert_eq!(stream.to_string(), format!("{} *", theirs));
 }
 
+/// What `proc_macro`'s constructors make (rustc's `library/proc_macro`:
+/// integers print with `to_string` and the type as suffix; unsuffixed floats
+/// get `.0` when they have no point, suffixed ones do not; strings and
+/// characters escape quotes of their own kind, control characters and `\\`,
+/// and keep other Unicode; byte literals escape everything outside printable
+/// ASCII as `\xNN`, but NUL as `\0`).
 #[test]
-fn literal_constructors_match_proc_macro2() {
-    let pairs: Vec<(Literal, pm2::Literal)> = vec![
-        (Literal::u8_suffixed(7), pm2::Literal::u8_suffixed(7)),
+fn literal_constructors_print_as_proc_macro_does() {
+    let cases: Vec<(Literal, &str)> = vec![
+        (Literal::u8_suffixed(7), "7u8"),
         (
             Literal::u128_unsuffixed(u128::MAX),
-            pm2::Literal::u128_unsuffixed(u128::MAX),
+            "340282366920938463463374607431768211455",
         ),
-        (Literal::i64_suffixed(-3), pm2::Literal::i64_suffixed(-3)),
+        (Literal::i64_suffixed(-3), "-3i64"),
+        (Literal::isize_unsuffixed(-1), "-1"),
+        (Literal::usize_suffixed(0), "0usize"),
+        (Literal::f32_unsuffixed(1.0), "1.0"),
+        (Literal::f32_suffixed(2.0), "2f32"),
+        (Literal::f64_unsuffixed(1e20), "100000000000000000000.0"),
+        (Literal::f64_suffixed(0.1), "0.1f64"),
         (
-            Literal::isize_unsuffixed(-1),
-            pm2::Literal::isize_unsuffixed(-1),
+            Literal::string("tab\t\"quote\" 'apostrophe' \u{1F600} \\ \0"),
+            "\"tab\\t\\\"quote\\\" 'apostrophe' \u{1F600} \\\\ \\0\"",
         ),
-        (
-            Literal::f32_unsuffixed(1.0),
-            pm2::Literal::f32_unsuffixed(1.0),
-        ),
-        (Literal::f64_suffixed(0.1), pm2::Literal::f64_suffixed(0.1)),
-        (
-            Literal::string("tab\t\"quote\" \u{1F600} \\"),
-            pm2::Literal::string("tab\t\"quote\" \u{1F600} \\"),
-        ),
-        (Literal::character('\''), pm2::Literal::character('\'')),
-        (Literal::byte_character(0), pm2::Literal::byte_character(0)),
-        (
-            Literal::byte_string(b"\x00\xffok"),
-            pm2::Literal::byte_string(b"\x00\xffok"),
-        ),
-        (
-            Literal::c_string(c"nul-free"),
-            pm2::Literal::c_string(c"nul-free"),
-        ),
+        (Literal::string("\u{7f}"), r#""\u{7f}""#),
+        (Literal::character('\''), r"'\''"),
+        (Literal::character('"'), r#"'"'"#),
+        (Literal::character('é'), "'é'"),
+        (Literal::byte_character(0), r"b'\0'"),
+        (Literal::byte_character(0xff), r"b'\xff'"),
+        (Literal::byte_character(b'\n'), r"b'\n'"),
+        (Literal::byte_character(b'a'), "b'a'"),
+        (Literal::byte_string(b"\x00\xffok\"'"), r#"b"\0\xffok\"'""#),
+        (Literal::c_string(c"nul-free \"é\""), r#"c"nul-free \"é\"""#),
+        // NUL is `\0` even before a digit (proc_macro2 writes `\x00` there).
+        (Literal::string("\0\x31"), r#""\01""#),
+        (Literal::byte_string(b"\x001"), r#"b"\01""#),
+        (Literal::c_string(c"\xff"), r#"c"\xff""#),
     ];
-    for (ours, theirs) in pairs {
-        assert_eq!(ours.to_string(), theirs.to_string());
-        assert_eq!(ours.span().0, CALL_SITE);
+    for (literal, expected) in cases {
+        assert_eq!(literal.to_string(), expected);
+        assert_eq!(literal.span().0, CALL_SITE);
     }
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "Invalid float literal inf")]
 fn f32_literal_rejects_infinity() {
     Literal::f32_unsuffixed(f32::INFINITY);
+}
+
+#[test]
+#[should_panic(expected = "Invalid float literal NaN")]
+fn f64_literal_rejects_nan() {
+    Literal::f64_suffixed(f64::NAN);
 }
 
 #[test]
@@ -113,7 +172,7 @@ fn literal_from_str_accepts_one_literal_only() {
 }
 
 #[test]
-fn idents_print_and_validate_like_proc_macro2() {
+fn idents_print_and_validate_like_proc_macro() {
     assert_eq!(Ident::new("name", Span::call_site()).to_string(), "name");
     assert_eq!(
         Ident::new_raw("type", Span::call_site()).to_string(),
@@ -132,19 +191,19 @@ fn idents_print_and_validate_like_proc_macro2() {
 }
 
 #[test]
-#[should_panic(expected = "not a valid Ident")]
+#[should_panic(expected = "`\"a b\"` is not a valid identifier")]
 fn ident_with_a_space_panics() {
     Ident::new("a b", Span::call_site());
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "`\"\"` is not a valid identifier")]
 fn empty_ident_panics() {
     Ident::new("", Span::call_site());
 }
 
 #[test]
-#[should_panic(expected = "cannot be a raw identifier")]
+#[should_panic(expected = "`self` cannot be a raw identifier")]
 fn raw_self_panics() {
     Ident::new_raw("self", Span::call_site());
 }
