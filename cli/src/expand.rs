@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use proc_macro2::TokenStream;
-use procbox_host::{Diagnostic, Expansion, Level, MacroComponent, MacroKind};
+use procbox_host::{Diagnostic, Invocation, Level, MacroComponent, MacroKind};
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
@@ -43,6 +43,7 @@ pub fn run(
         diagnostics: Vec::new(),
         failure: None,
         depth: 0,
+        file: file.to_path_buf(),
     };
     expander.visit_file_mut(&mut ast);
     if let Some(error) = expander.failure {
@@ -76,6 +77,8 @@ struct Expander {
     failure: Option<anyhow::Error>,
     /// How many expansions deep the current output is.
     depth: usize,
+    /// The file being expanded.
+    file: PathBuf,
 }
 
 /// A macro the components provide: which component, and its name.
@@ -97,10 +100,10 @@ impl Expander {
     }
 
     /// Runs one expansion; `None` (after recording why) if it failed.
-    fn run(
+    fn run<'a>(
         &mut self,
-        found: &Found,
-        call: impl FnOnce(&MacroComponent, &str) -> procbox_host::Result<Expansion>,
+        found: &'a Found,
+        invocation: impl FnOnce(&'a str) -> Invocation<'a>,
     ) -> Option<TokenStream> {
         if self.failure.is_some() {
             return None;
@@ -113,7 +116,9 @@ impl Expander {
             ));
             return None;
         }
-        match call(&self.components[found.component], &found.name) {
+        // Spans answer `Span::file` with the file being expanded.
+        let invocation = invocation(&found.name).in_file(&self.file);
+        match self.components[found.component].expand(&invocation) {
             Ok(expansion) => {
                 self.diagnostics.extend(expansion.diagnostics);
                 Some(expansion.tokens)
@@ -139,7 +144,7 @@ impl Expander {
             && let Some(found) = self.find(&m.mac.path, MacroKind::Function)
         {
             let input = m.mac.tokens.clone();
-            let Some(out) = self.run(&found, |c, name| c.expand_function(name, &input)) else {
+            let Some(out) = self.run(&found, |name| Invocation::function(name, &input)) else {
                 return vec![item];
             };
             return self.nested(|this| this.expand_items(parse_items(out)));
@@ -160,7 +165,7 @@ impl Expander {
                 _ => TokenStream::new(),
             };
             let input = item.to_token_stream();
-            let Some(out) = self.run(&found, |c, name| c.expand_attribute(name, &args, &input))
+            let Some(out) = self.run(&found, |name| Invocation::attribute(name, &args, &input))
             else {
                 return vec![item];
             };
@@ -194,7 +199,7 @@ impl Expander {
         let input = item.to_token_stream();
         let mut out = vec![item];
         for found in derives {
-            if let Some(tokens) = self.run(&found, |c, name| c.expand_derive(name, &input)) {
+            if let Some(tokens) = self.run(&found, |name| Invocation::derive(name, &input)) {
                 let items = self.nested(|this| this.expand_items(parse_items(tokens)));
                 out.extend(items);
             }
@@ -233,7 +238,7 @@ impl VisitMut for Expander {
                 syn::Stmt::Macro(m) => match self.find(&m.mac.path, MacroKind::Function) {
                     Some(found) => {
                         let input = m.mac.tokens.clone();
-                        match self.run(&found, |c, name| c.expand_function(name, &input)) {
+                        match self.run(&found, |name| Invocation::function(name, &input)) {
                             Some(out) => stmts.extend(parse_stmts(out)),
                             None => stmts.push(syn::Stmt::Macro(m)),
                         }
@@ -252,7 +257,7 @@ impl VisitMut for Expander {
             && let Some(found) = self.find(&m.mac.path, MacroKind::Function)
         {
             let input = m.mac.tokens.clone();
-            if let Some(out) = self.run(&found, |c, name| c.expand_function(name, &input)) {
+            if let Some(out) = self.run(&found, |name| Invocation::function(name, &input)) {
                 *expr = syn::parse2(out.clone()).unwrap_or(syn::Expr::Verbatim(out));
                 self.nested(|this| syn::visit_mut::visit_expr_mut(this, expr));
             }

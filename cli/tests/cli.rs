@@ -180,6 +180,22 @@ fn expand_reports_a_macro_failure_without_a_backtrace() {
 }
 
 #[test]
+fn expand_tells_macros_the_file_they_expand() {
+    let dir = temp();
+    std::fs::write(dir.path().join("p.rs"), "const FILE: &str = file_of!(x);\n").expect("write");
+    let output = procbox_in(
+        dir.path(),
+        &["expand", "-m", path(&wasm("misbehave")), "p.rs"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains(r#"const FILE: &str = "p.rs Some(\"p.rs\")";"#),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
 fn expand_refuses_what_is_not_a_component() {
     let dir = temp();
     std::fs::write(dir.path().join("x.wasm"), b"not wasm at all").expect("write");

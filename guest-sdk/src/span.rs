@@ -15,8 +15,15 @@ pub(crate) const MIXED_SITE: u32 = 1;
 /// Mirrors `proc_macro::Span`. A span is a `u32` handle into a table the host
 /// keeps for the current expansion: copying it is free and nothing needs to be
 /// dropped. Queries about it ([`line`](Self::line), [`source_text`](Self::source_text), ...)
-/// are answered by the host, so they panic when called outside an expansion
-/// (see [`is_available`](crate::is_available)).
+/// are answered by the host, so they only work in a component the host runs;
+/// compiled natively (in a unit test, say, where
+/// [`is_available`](crate::is_available) is false) they panic.
+///
+/// `syn` and `quote` see these spans as `proc_macro2::Span`s, which stand for
+/// them only to be mapped back: ask a `procbox::Span` (convert with
+/// `Span::from`) about its location, not the `proc_macro2::Span`, whose own
+/// `start`, `file` and `source_text` describe a placeholder, not the user's
+/// code.
 #[derive(Copy, Clone)]
 pub struct Span(pub(crate) u32);
 

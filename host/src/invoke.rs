@@ -1,6 +1,8 @@
 //! Running one macro invocation in an instance, and turning what happened into
 //! an [`Expansion`] or an [`Error`].
 
+use std::path::Path;
+
 use proc_macro2::TokenStream;
 use wasmtime::{Store, Trap};
 
@@ -21,6 +23,7 @@ pub struct Invocation<'a> {
     pub(crate) name: &'a str,
     pub(crate) input: &'a TokenStream,
     pub(crate) args: Option<&'a TokenStream>,
+    pub(crate) source_file: Option<&'a Path>,
 }
 
 impl<'a> Invocation<'a> {
@@ -31,6 +34,7 @@ impl<'a> Invocation<'a> {
             name,
             input: item,
             args: None,
+            source_file: None,
         }
     }
 
@@ -45,6 +49,7 @@ impl<'a> Invocation<'a> {
             name,
             input: item,
             args: Some(args),
+            source_file: None,
         }
     }
 
@@ -55,6 +60,20 @@ impl<'a> Invocation<'a> {
             name,
             input,
             args: None,
+            source_file: None,
+        }
+    }
+
+    /// Names the file the input was parsed from, for an embedder that
+    /// parsed it itself, outside rustc (as `procbox expand` does): the macro's
+    /// `Span::file` then answers `path` and `Span::local_file` `Some(path)`,
+    /// for every span, where they would answer with `proc_macro2`'s
+    /// `<parsed string N>` and `None`. Inside rustc, leave it unset: the
+    /// compiler's spans know their files.
+    pub fn in_file(self, path: &'a Path) -> Invocation<'a> {
+        Invocation {
+            source_file: Some(path),
+            ..self
         }
     }
 }
@@ -115,6 +134,7 @@ pub(crate) fn run(
     invocation: &Invocation<'_>,
 ) -> Result<Expansion> {
     let state = store.data_mut();
+    state.spans.source_file = invocation.source_file.map(Path::to_path_buf);
     let input = flatten(invocation.input, &mut state.spans);
     let args = invocation.args.map(|args| flatten(args, &mut state.spans));
     let result = instance.procbox_proc_macro_macros().call_expand(

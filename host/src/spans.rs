@@ -6,6 +6,8 @@
 //! locations outside it), so everything the guest returns maps back to the
 //! user's code.
 
+use std::path::PathBuf;
+
 use proc_macro2::Span;
 
 use crate::bindings::procbox::proc_macro::spans::Host as SpansImport;
@@ -32,6 +34,17 @@ impl Entry {
             Entry::Whole(s) | Entry::Start(s) | Entry::End(s) => s,
         }
     }
+
+    /// The same place with `span` in place of this entry's span: what
+    /// `resolved_at` and `located_at` make, which change name resolution and
+    /// keep a start or end where it is.
+    fn with_span(self, span: Span) -> Entry {
+        match self {
+            Entry::Whole(_) => Entry::Whole(span),
+            Entry::Start(_) => Entry::Start(span),
+            Entry::End(_) => Entry::End(span),
+        }
+    }
 }
 
 /// Handle → span, for one expansion. Handles 0 and 1 are the call site and the
@@ -40,6 +53,9 @@ pub(crate) struct SpanTable {
     entries: Vec<Entry>,
     /// Spans from the input; the rest were derived by queries.
     input_len: usize,
+    /// The file every span is in, when the embedder said so
+    /// ([`Invocation::in_file`](crate::Invocation::in_file)).
+    pub(crate) source_file: Option<PathBuf>,
 }
 
 /// A handle that is not in the table: forged, or kept from another expansion.
@@ -62,6 +78,7 @@ impl SpanTable {
                 Entry::Whole(Span::mixed_site()),
             ],
             input_len: 2,
+            source_file: None,
         }
     }
 
@@ -125,13 +142,19 @@ impl SpansImport for ExpansionState {
     }
 
     fn start(&mut self, s: u32) -> wasmtime::Result<u32> {
-        let span = self.count().query(s)?.span();
-        self.spans.push_derived(Entry::Start(span))
+        match self.count().query(s)? {
+            Entry::Whole(span) => self.spans.push_derived(Entry::Start(span)),
+            // An empty span is its own start.
+            Entry::Start(_) | Entry::End(_) => Ok(s),
+        }
     }
 
     fn end(&mut self, s: u32) -> wasmtime::Result<u32> {
-        let span = self.count().query(s)?.span();
-        self.spans.push_derived(Entry::End(span))
+        match self.count().query(s)? {
+            Entry::Whole(span) => self.spans.push_derived(Entry::End(span)),
+            // An empty span is its own end.
+            Entry::Start(_) | Entry::End(_) => Ok(s),
+        }
     }
 
     fn line(&mut self, s: u32) -> wasmtime::Result<u32> {
@@ -144,15 +167,25 @@ impl SpansImport for ExpansionState {
     }
 
     fn file(&mut self, s: u32) -> wasmtime::Result<String> {
-        Ok(self.count().query(s)?.span().file())
+        let span = self.count().query(s)?.span();
+        Ok(match &self.spans.source_file {
+            Some(path) => path.display().to_string(),
+            None => span.file(),
+        })
     }
 
     fn local_file(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        let file = self.count().query(s)?.span().local_file();
+        let span = self.count().query(s)?.span();
+        let file = match &self.spans.source_file {
+            Some(path) => Some(path.clone()),
+            None => span.local_file(),
+        };
         Ok(file.map(|path| path.to_string_lossy().into_owned()))
     }
 
     fn join(&mut self, a: u32, b: u32) -> wasmtime::Result<Option<u32>> {
+        // A start or end joins as its whole span: proc_macro2 cannot make a
+        // span that begins or ends inside another (best effort, as `join` is).
         let (a, b) = (self.count().query(a)?.span(), self.spans.query(b)?.span());
         match a.join(b) {
             Some(joined) => self.spans.push_derived(Entry::Whole(joined)).map(Some),
@@ -161,18 +194,16 @@ impl SpansImport for ExpansionState {
     }
 
     fn resolved_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        let (s, other) = (
-            self.count().query(s)?.span(),
-            self.spans.query(other)?.span(),
-        );
-        self.spans.push_derived(Entry::Whole(s.resolved_at(other)))
+        let (s, other) = (self.count().query(s)?, self.spans.query(other)?);
+        // `s`'s place (a start or end stays one), `other`'s resolution.
+        let entry = s.with_span(s.span().resolved_at(other.span()));
+        self.spans.push_derived(entry)
     }
 
     fn located_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        let (s, other) = (
-            self.count().query(s)?.span(),
-            self.spans.query(other)?.span(),
-        );
-        self.spans.push_derived(Entry::Whole(s.located_at(other)))
+        let (s, other) = (self.count().query(s)?, self.spans.query(other)?);
+        // `other`'s place (a start or end stays one), `s`'s resolution.
+        let entry = other.with_span(s.span().located_at(other.span()));
+        self.spans.push_derived(entry)
     }
 }

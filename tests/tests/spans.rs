@@ -1,5 +1,8 @@
 //! The host answers the guest's span queries with real data from the user's source.
 
+use std::path::Path;
+
+use procbox_host::Invocation;
 use procbox_tests::{component, tokens};
 
 #[test]
@@ -26,6 +29,69 @@ fn span_queries_answer_lines_columns_text_and_files() {
     assert_eq!((spans[0].line, spans[0].column), (1, 0));
     assert_eq!((spans[1].line, spans[1].column), (2, 3));
     assert_eq!((spans[2].line, spans[2].column), (2, 10));
+}
+
+#[test]
+fn the_rest_of_the_span_api_answers_from_the_source() {
+    let misbehave = component("misbehave");
+    let expansion = misbehave
+        .expand_function("span_api", &tokens("alpha\n   \"beta\" [x, y]"))
+        .expect("expands");
+    let mut trees = expansion.tokens.into_iter();
+    let Some(proc_macro2::TokenTree::Literal(summary)) = trees.next() else {
+        panic!("a summary first");
+    };
+    let summary: String = syn::parse_str::<syn::LitStr>(&summary.to_string())
+        .expect("a string")
+        .value();
+    // Lines from 1 and columns from 1, as proc_macro counts them. An empty
+    // span at a start or end stays there through `start`, `end`,
+    // `resolved_at` and `located_at`.
+    assert_eq!(
+        summary,
+        "available=true start=2:4 end=2:10 end.start=2:10 start.end=2:4 \
+         start.text=Some(\"\") join=1:1-2:17 \
+         join.text=Some(\"alpha\\n   \\\"beta\\\" [x, y]\") \
+         resolved=2:4 located=2:11 located_at_end=2:10 resolved_end=2:10 \
+         local_file=None"
+    );
+    // The spans the queries made, on the identifiers (proc_macro2 counts
+    // columns from 0).
+    let located: Vec<String> = trees
+        .map(|tree| {
+            let span = tree.span();
+            let (start, end) = (span.start(), span.end());
+            format!(
+                "{tree} {}:{}-{}:{}",
+                start.line, start.column, end.line, end.column
+            )
+        })
+        .collect();
+    assert_eq!(
+        located,
+        ["resolved 2:3-2:9", "located 2:10-2:16", "joined 1:0-2:16"]
+    );
+}
+
+#[test]
+fn an_embedder_can_name_the_file_spans_are_in() {
+    let misbehave = component("misbehave");
+    let input = tokens("x");
+    let file_of = |invocation: Invocation<'_>| {
+        misbehave
+            .expand(&invocation)
+            .expect("expands")
+            .tokens
+            .to_string()
+    };
+    // Outside rustc, proc_macro2 knows no file...
+    let unnamed = file_of(Invocation::function("file_of", &input));
+    assert!(unnamed.starts_with("\"<parsed string "), "{unnamed}");
+    assert!(unnamed.ends_with("> None\""), "{unnamed}");
+    // ...unless the embedder names it.
+    let path = Path::new("src/lib.rs");
+    let named = file_of(Invocation::function("file_of", &input).in_file(path));
+    assert_eq!(named, r#""src/lib.rs Some(\"src/lib.rs\")""#);
 }
 
 /// proc_macro2 names each parsed string by a counter; the probe reports it.

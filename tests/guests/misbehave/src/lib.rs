@@ -81,6 +81,62 @@ pub fn span_probe(input: TokenStream) -> TokenStream {
     out.into_iter().collect()
 }
 
+/// Exercises the rest of the span API on its first three tokens: returns a
+/// string describing what each query answered, then identifiers `resolved`,
+/// `located` and `joined` carrying the spans those queries made.
+#[procbox::proc_macro]
+pub fn span_api(input: TokenStream) -> TokenStream {
+    let spans: Vec<Span> = input.into_iter().map(|tree| tree.span()).collect();
+    let [first, second, third, ..] = spans[..] else {
+        panic!("span_api needs three tokens");
+    };
+    let at = |span: Span| format!("{}:{}", span.line(), span.column());
+    let joined = first.join(third).expect("tokens of one file join");
+    let resolved = second.resolved_at(Span::mixed_site());
+    let located = Span::mixed_site().located_at(third);
+    let summary = [
+        format!("available={}", procbox::is_available()),
+        format!("start={}", at(second.start())),
+        format!("end={}", at(second.end())),
+        format!("end.start={}", at(second.end().start())),
+        format!("start.end={}", at(second.start().end())),
+        format!("start.text={:?}", second.start().source_text()),
+        format!("join={}-{}", at(joined), at(joined.end())),
+        format!("join.text={:?}", joined.source_text()),
+        format!("resolved={}", at(resolved)),
+        format!("located={}", at(located)),
+        format!(
+            "located_at_end={}",
+            at(Span::call_site().located_at(second.end()))
+        ),
+        format!(
+            "resolved_end={}",
+            at(second.end().resolved_at(Span::call_site()))
+        ),
+        format!("local_file={:?}", first.local_file()),
+    ]
+    .join(" ");
+    [
+        TokenTree::Literal(Literal::string(&summary)),
+        TokenTree::Ident(Ident::new("resolved", resolved)),
+        TokenTree::Ident(Ident::new("located", located)),
+        TokenTree::Ident(Ident::new("joined", joined)),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// A string literal: the file of its first token's span, and its local file.
+#[procbox::proc_macro]
+pub fn file_of(input: TokenStream) -> TokenStream {
+    let span = input
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span());
+    let text = format!("{} {:?}", span.file(), span.local_file());
+    TokenTree::Literal(Literal::string(&text)).into()
+}
+
 /// Emits a warning at the first token and returns nothing.
 #[procbox::proc_macro]
 pub fn warns(input: TokenStream) -> TokenStream {
