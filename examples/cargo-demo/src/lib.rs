@@ -98,6 +98,18 @@ mod tests {
         assert_eq!((config.host.as_str(), config.port), ("h", 1));
     }
 
+    /// The sandboxed macro asks rustc's spans through the host, and gets
+    /// what the same macro built natively gets.
+    #[test]
+    fn span_queries_answer_from_rustc_as_natively() {
+        let here = line!();
+        let sandboxed = json_derive_shim::location!(needle + 1);
+        let native = json_derive_native::location!(needle + 1);
+        // `needle`'s line, and its column as rustc counts them (from 1).
+        assert_eq!(sandboxed, (file!(), here + 1, 53, "needle"));
+        assert_eq!(native, (file!(), here + 2, 52, "needle"));
+    }
+
     #[test]
     fn function_like_macro_minifies_at_compile_time() {
         assert_eq!(

@@ -6,13 +6,16 @@
 //! - `#[field_names]` (attribute): adds `const FIELD_NAMES: &[&str]` to a struct.
 //! - `json_literal!({ "a": [1, true, null] })` (function-like): checks JSON
 //!   written as tokens and expands to its minified text as a string literal.
+//! - `location!(tokens)` (function-like): `(file, line, column, text)` of its
+//!   first token, from the span API (`file!()`, `line!()` and `column!()` for
+//!   any token).
 //!
 //! Each entry point parses its input and calls a function of [`logic`], which
 //! works on `proc_macro2` types only, so the same code also runs natively.
 
 pub mod logic;
 
-use procbox::{TokenStream, parse_macro_input};
+use procbox::{Span, TokenStream, parse_macro_input};
 use syn::DeriveInput;
 
 /// `#[derive(ToJson)]`.
@@ -38,4 +41,20 @@ pub fn json_literal(input: TokenStream) -> TokenStream {
     logic::json_literal(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// `location!(tokens)`.
+#[procbox::proc_macro]
+pub fn location(input: TokenStream) -> TokenStream {
+    let span = input
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |token| token.span());
+    logic::location(logic::Location {
+        file: span.file(),
+        line: span.line(),
+        column: span.column(),
+        text: span.source_text(),
+    })
+    .into()
 }

@@ -328,3 +328,29 @@ fn is_number(text: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
 }
+
+/// Where a token is, as `location!` reports it. The entry points fill it in
+/// from their own `Span` (`procbox::Span` in the component, `proc_macro::Span`
+/// natively): a `proc_macro2::Span` in the component stands for the host's
+/// span only to be mapped back, and cannot answer these queries itself.
+pub struct Location {
+    /// The file, as `file!()` names it.
+    pub file: String,
+    /// 1-based line, as `line!()`.
+    pub line: usize,
+    /// 1-based column, as `column!()`.
+    pub column: usize,
+    /// The token's source text, when it comes straight from a file.
+    pub text: Option<String>,
+}
+
+/// Expands `location!(tokens)`: `(file, line, column, text)` of its first
+/// token, like `file!()`, `line!()` and `column!()` for any token, with the
+/// token's text (`""` if it has none).
+pub fn location(at: Location) -> TokenStream {
+    // `line!()` and `column!()` are `u32`s.
+    let line = u32::try_from(at.line).unwrap_or(u32::MAX);
+    let column = u32::try_from(at.column).unwrap_or(u32::MAX);
+    let (file, text) = (at.file, at.text.unwrap_or_default());
+    quote!((#file, #line, #column, #text))
+}

@@ -1,7 +1,7 @@
 //! The example macros of `examples/json-derive`, built natively: the same
 //! `logic` module, behind `proc_macro` entry points instead of procbox ones.
 
-use proc_macro::TokenStream;
+use proc_macro::{Span, TokenStream};
 use syn::{DeriveInput, parse_macro_input};
 
 #[path = "../../../json-derive/src/logic.rs"]
@@ -30,4 +30,20 @@ pub fn json_literal(input: TokenStream) -> TokenStream {
     logic::json_literal(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// `location!(..)`.
+#[proc_macro]
+pub fn location(input: TokenStream) -> TokenStream {
+    let span = input
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |token| token.span());
+    logic::location(logic::Location {
+        file: span.file(),
+        line: span.line(),
+        column: span.column(),
+        text: span.source_text(),
+    })
+    .into()
 }
