@@ -10,6 +10,12 @@ use crate::{Expansion, MacroComponent, Result};
 /// An instance of a component that runs expansions one after another, made
 /// by [`MacroComponent::instantiate`]. See there for the trade-off.
 ///
+/// Span handles are numbered afresh in each expansion. A handle the macro
+/// kept from an earlier one is refused (an invalid-output error) when it is
+/// beyond the current expansion's spans, and otherwise stands for whichever
+/// span of the current expansion has that number: a macro that keeps spans
+/// across expansions gets wrong locations here, never another expansion's.
+///
 /// While it lives it holds one of the host's instance slots
 /// ([`HostBuilder::max_instances`](crate::HostBuilder::max_instances)).
 ///
