@@ -56,6 +56,7 @@ mod group;
 mod ident;
 mod lex_error;
 mod literal;
+mod literal_parts;
 mod panic_hook;
 mod punct;
 mod registry;

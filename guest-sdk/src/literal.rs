@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::escape::Escape;
-use crate::{LexError, Span};
+use crate::{LexError, Span, literal_parts};
 
 /// A literal (`1u8`, `2.5`, `'a'`, `"text"`, `b"bytes"`, `c"c"`), as in
 /// `proc_macro::Literal`.
@@ -175,9 +175,15 @@ impl fmt::Display for Literal {
 }
 
 impl fmt::Debug for Literal {
+    /// As `proc_macro` shows a literal: its kind, its symbol (the text
+    /// inside the quotes, or the number) and its suffix.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = literal_parts::split(&self.repr);
         f.debug_struct("Literal")
-            .field("lit", &format_args!("{}", self.repr))
+            // On one line even with `{:#?}`, as `proc_macro` prints them.
+            .field("kind", &format_args!("{:?}", parts.kind))
+            .field("symbol", &parts.symbol)
+            .field("suffix", &format_args!("{:?}", parts.suffix))
             .field("span", &self.span)
             .finish()
     }

@@ -93,7 +93,7 @@ fn spacing_raw_idents_and_none_groups_survive() {
          Punct { ch: '>', spacing: Alone, span: #0 }, \
          Ident { ident: \"r#async\", span: #40 }, \
          Punct { ch: '-', spacing: Alone, span: #42 }, \
-         Literal { lit: 7i32, span: #42 }], span: #41 }]"
+         Literal { kind: Integer, symbol: \"7\", suffix: Some(\"i32\"), span: #42 }], span: #41 }]"
     );
 }
 

@@ -75,6 +75,40 @@ fn debug_names_fields_as_proc_macro_does() {
     assert_eq!(ident, "Ident { ident: \"r#type\", span: #0 }");
 }
 
+/// `Debug` shows what rustc's lexer makes of a literal: kind, symbol, suffix.
+#[test]
+fn debug_of_literals_shows_kind_symbol_and_suffix() {
+    let cases = [
+        ("7u8", "Integer", r#""7""#, r#"Some("u8")"#),
+        ("-3", "Integer", r#""-3""#, "None"),
+        ("0xffu8", "Integer", r#""0xff""#, r#"Some("u8")"#),
+        ("0x1f32", "Integer", r#""0x1f32""#, "None"),
+        ("0b1_0i64", "Integer", r#""0b1_0""#, r#"Some("i64")"#),
+        ("1_000usize", "Integer", r#""1_000""#, r#"Some("usize")"#),
+        ("1f32", "Integer", r#""1""#, r#"Some("f32")"#),
+        ("1.", "Float", r#""1.""#, "None"),
+        ("-1.5e-3f64", "Float", r#""-1.5e-3""#, r#"Some("f64")"#),
+        ("2E+3", "Float", r#""2E+3""#, "None"),
+        (r#""s""#, "Str", r#""s""#, "None"),
+        (r#""a\"b"x"#, "Str", r#""a\\\"b""#, r#"Some("x")"#),
+        (r##"r#"q"q"#"##, "StrRaw(1)", r#""q\"q""#, "None"),
+        ("'\\''", "Char", r#""\\'""#, "None"),
+        ("b'a'", "Byte", r#""a""#, "None"),
+        (r#"b"\xff""#, "ByteStr", r#""\\xff""#, "None"),
+        (r#"br"x""#, "ByteStrRaw(0)", r#""x""#, "None"),
+        (r#"c"c""#, "CStr", r#""c""#, "None"),
+        (r###"cr##"c"##"###, "CStrRaw(2)", r#""c""#, "None"),
+    ];
+    for (text, kind, symbol, suffix) in cases {
+        let literal = Literal::from_str(text).expect("a literal");
+        assert_eq!(
+            format!("{literal:?}"),
+            format!("Literal {{ kind: {kind}, symbol: {symbol}, suffix: {suffix}, span: #0 }}"),
+            "for {text}"
+        );
+    }
+}
+
 #[test]
 fn display_of_none_delimited_groups_matches_proc_macro2() {
     let inner = TokenStream::from_str("1 + 2").expect("lexes");
