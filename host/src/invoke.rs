@@ -70,6 +70,19 @@ impl<'a> Invocation<'a> {
     /// for every span, where they would answer with `proc_macro2`'s
     /// `<parsed string N>` and `None`. Inside rustc, leave it unset: the
     /// compiler's spans know their files.
+    ///
+    /// ```
+    /// use std::path::Path;
+    ///
+    /// use proc_macro2::TokenStream;
+    /// use procbox_host::{Invocation, MacroComponent, Result};
+    ///
+    /// /// Expands `location!(input)`, which the user wrote in `src/lib.rs`.
+    /// fn location(component: &MacroComponent, input: &TokenStream) -> Result<TokenStream> {
+    ///     let invocation = Invocation::function("location", input).in_file(Path::new("src/lib.rs"));
+    ///     Ok(component.expand(&invocation)?.tokens)
+    /// }
+    /// ```
     pub fn in_file(self, path: &'a Path) -> Invocation<'a> {
         Invocation {
             source_file: Some(path),
