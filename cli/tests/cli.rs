@@ -127,6 +127,32 @@ fn expand_prints_the_expanded_file() {
         text.contains(r#""{\"host\":\"localhost\",\"port\":8080,\"tags\":[\"a\",-1.5,null]}""#),
         "{text}"
     );
+    // `location!` asked its span, which knows the file being expanded.
+    let here = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Const(c) if c.ident == "HERE" => Some(&c.expr),
+            _ => None,
+        })
+        .expect("const HERE");
+    let syn::Expr::Tuple(here) = &**here else {
+        panic!("location! expands to a tuple: {text}");
+    };
+    let here: Vec<String> = here
+        .elems
+        .iter()
+        .map(|e| quote::ToTokens::to_token_stream(e).to_string())
+        .collect();
+    assert_eq!(
+        here,
+        [
+            r#""examples/json-derive/sample.rs""#,
+            "29u32",
+            "52u32",
+            r#""here""#
+        ]
+    );
     assert!(file.items.len() > 4);
 }
 

@@ -24,3 +24,6 @@ pub struct Config {
 }
 
 pub const DEFAULTS: &str = json_literal!({ "host": "localhost", "port": 8080, "tags": ["a", -1.5, null] });
+
+/// Where `here` is: this file, line 29, column 52, and the text `here`.
+pub const HERE: (&str, u32, u32, &str) = location!(here);
