@@ -61,6 +61,7 @@ mod literals;
 mod macros;
 mod panics;
 mod pool;
+mod span_range;
 mod spans;
 mod state;
 mod tokens;

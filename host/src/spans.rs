@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use proc_macro2::Span;
 
 use crate::bindings::procbox::proc_macro::spans::Host as SpansImport;
+use crate::span_range::Range;
 use crate::state::ExpansionState;
 
 /// The most spans a guest may create with queries (`start`, `join`, ...) in
@@ -18,39 +19,10 @@ use crate::state::ExpansionState;
 /// and it keeps a hostile one from growing the host's memory.
 const MAX_DERIVED_SPANS: usize = 1 << 20;
 
-/// What a handle stands for. `proc_macro2` cannot make an empty span at the
-/// start or end of another, so those are kept as the span plus which end.
-#[derive(Clone, Copy)]
-enum Entry {
-    Whole(Span),
-    Start(Span),
-    End(Span),
-}
-
-impl Entry {
-    /// The closest `proc_macro2` span (the whole span for a start or end).
-    fn span(self) -> Span {
-        match self {
-            Entry::Whole(s) | Entry::Start(s) | Entry::End(s) => s,
-        }
-    }
-
-    /// The same place with `span` in place of this entry's span: what
-    /// `resolved_at` and `located_at` make, which change name resolution and
-    /// keep a start or end where it is.
-    fn with_span(self, span: Span) -> Entry {
-        match self {
-            Entry::Whole(_) => Entry::Whole(span),
-            Entry::Start(_) => Entry::Start(span),
-            Entry::End(_) => Entry::End(span),
-        }
-    }
-}
-
 /// Handle → span, for one expansion. Handles 0 and 1 are the call site and the
 /// mixed site, as the WIT world promises.
 pub(crate) struct SpanTable {
-    entries: Vec<Entry>,
+    entries: Vec<Range>,
     /// Spans from the input; the rest were derived by queries.
     input_len: usize,
     /// The file every span is in, when the embedder said so
@@ -74,8 +46,8 @@ impl SpanTable {
     pub(crate) fn new() -> SpanTable {
         SpanTable {
             entries: vec![
-                Entry::Whole(Span::call_site()),
-                Entry::Whole(Span::mixed_site()),
+                Range::whole(Span::call_site()),
+                Range::whole(Span::mixed_site()),
             ],
             input_len: 2,
             source_file: None,
@@ -84,12 +56,12 @@ impl SpanTable {
 
     /// Adds a span of the input; returns its handle.
     pub(crate) fn push_input(&mut self, span: Span) -> u32 {
-        self.entries.push(Entry::Whole(span));
+        self.entries.push(Range::whole(span));
         self.input_len = self.entries.len();
         (self.entries.len() - 1) as u32
     }
 
-    fn push_derived(&mut self, entry: Entry) -> wasmtime::Result<u32> {
+    fn push_derived(&mut self, entry: Range) -> wasmtime::Result<u32> {
         if self.entries.len() - self.input_len >= MAX_DERIVED_SPANS {
             return Err(wasmtime::Error::new(TooManySpans));
         }
@@ -97,7 +69,7 @@ impl SpanTable {
         Ok((self.entries.len() - 1) as u32)
     }
 
-    fn entry(&self, handle: u32) -> Result<Entry, InvalidSpan> {
+    fn entry(&self, handle: u32) -> Result<Range, InvalidSpan> {
         self.entries
             .get(handle as usize)
             .copied()
@@ -106,18 +78,15 @@ impl SpanTable {
 
     /// The span for `handle`, for tokens and diagnostics the guest returns.
     pub(crate) fn span(&self, handle: u32) -> Result<Span, InvalidSpan> {
-        self.entry(handle).map(Entry::span)
+        self.entry(handle).map(|range| range.span)
     }
 
-    fn query(&self, handle: u32) -> wasmtime::Result<Entry> {
+    fn query(&self, handle: u32) -> wasmtime::Result<Range> {
         self.entry(handle).map_err(wasmtime::Error::new)
     }
 
     fn line_column(&self, handle: u32) -> wasmtime::Result<proc_macro2::LineColumn> {
-        Ok(match self.query(handle)? {
-            Entry::Whole(s) | Entry::Start(s) => s.start(),
-            Entry::End(s) => s.end(),
-        })
+        Ok(self.query(handle)?.line_column())
     }
 }
 
@@ -134,27 +103,17 @@ impl ExpansionState {
 
 impl SpansImport for ExpansionState {
     fn source_text(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        Ok(match self.count().query(s)? {
-            Entry::Whole(span) => span.source_text(),
-            // An empty span has empty text, if it is in a file at all.
-            Entry::Start(span) | Entry::End(span) => span.source_text().map(|_| String::new()),
-        })
+        Ok(self.count().query(s)?.source_text())
     }
 
     fn start(&mut self, s: u32) -> wasmtime::Result<u32> {
-        match self.count().query(s)? {
-            Entry::Whole(span) => self.spans.push_derived(Entry::Start(span)),
-            // An empty span is its own start.
-            Entry::Start(_) | Entry::End(_) => Ok(s),
-        }
+        let start = self.count().query(s)?.start();
+        self.spans.push_derived(start)
     }
 
     fn end(&mut self, s: u32) -> wasmtime::Result<u32> {
-        match self.count().query(s)? {
-            Entry::Whole(span) => self.spans.push_derived(Entry::End(span)),
-            // An empty span is its own end.
-            Entry::Start(_) | Entry::End(_) => Ok(s),
-        }
+        let end = self.count().query(s)?.end();
+        self.spans.push_derived(end)
     }
 
     fn line(&mut self, s: u32) -> wasmtime::Result<u32> {
@@ -167,7 +126,7 @@ impl SpansImport for ExpansionState {
     }
 
     fn file(&mut self, s: u32) -> wasmtime::Result<String> {
-        let span = self.count().query(s)?.span();
+        let span = self.count().query(s)?.span;
         Ok(match &self.spans.source_file {
             Some(path) => path.display().to_string(),
             None => span.file(),
@@ -175,7 +134,7 @@ impl SpansImport for ExpansionState {
     }
 
     fn local_file(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        let span = self.count().query(s)?.span();
+        let span = self.count().query(s)?.span;
         let file = match &self.spans.source_file {
             Some(path) => Some(path.clone()),
             None => span.local_file(),
@@ -184,26 +143,24 @@ impl SpansImport for ExpansionState {
     }
 
     fn join(&mut self, a: u32, b: u32) -> wasmtime::Result<Option<u32>> {
-        // A start or end joins as its whole span: proc_macro2 cannot make a
-        // span that begins or ends inside another (best effort, as `join` is).
-        let (a, b) = (self.count().query(a)?.span(), self.spans.query(b)?.span());
+        let (a, b) = (self.count().query(a)?, self.spans.query(b)?);
         match a.join(b) {
-            Some(joined) => self.spans.push_derived(Entry::Whole(joined)).map(Some),
+            Some(joined) => self.spans.push_derived(joined).map(Some),
             None => Ok(None),
         }
     }
 
     fn resolved_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
         let (s, other) = (self.count().query(s)?, self.spans.query(other)?);
-        // `s`'s place (a start or end stays one), `other`'s resolution.
-        let entry = s.with_span(s.span().resolved_at(other.span()));
-        self.spans.push_derived(entry)
+        // `s`'s place, `other`'s resolution.
+        let range = s.resolved_as(s.span.resolved_at(other.span));
+        self.spans.push_derived(range)
     }
 
     fn located_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
         let (s, other) = (self.count().query(s)?, self.spans.query(other)?);
-        // `other`'s place (a start or end stays one), `s`'s resolution.
-        let entry = other.with_span(s.span().located_at(other.span()));
-        self.spans.push_derived(entry)
+        // `other`'s place, `s`'s resolution.
+        let range = other.resolved_as(s.span.located_at(other.span));
+        self.spans.push_derived(range)
     }
 }

@@ -46,14 +46,18 @@ fn the_rest_of_the_span_api_answers_from_the_source() {
         .value();
     // Lines from 1 and columns from 1, as proc_macro counts them. An empty
     // span at a start or end stays there through `start`, `end`,
-    // `resolved_at` and `located_at`.
+    // `resolved_at` and `located_at`, and a join with one starts or ends
+    // there.
     assert_eq!(
         summary,
         "available=true start=2:4 end=2:10 end.start=2:10 start.end=2:4 \
          start.text=Some(\"\") join=1:1-2:17 \
          join.text=Some(\"alpha\\n   \\\"beta\\\" [x, y]\") \
          resolved=2:4 located=2:11 located_at_end=2:10 resolved_end=2:10 \
-         local_file=None"
+         local_file=None \
+         end_join=1:6-2:17 text=Some(\"\\n   \\\"beta\\\" [x, y]\") \
+         start_join_end=2:4-2:10 text=Some(\"\\\"beta\\\"\") \
+         reversed=1:1-2:17"
     );
     // The spans the queries made, on the identifiers (proc_macro2 counts
     // columns from 0).

@@ -114,6 +114,29 @@ pub fn span_api(input: TokenStream) -> TokenStream {
             at(second.end().resolved_at(Span::call_site()))
         ),
         format!("local_file={:?}", first.local_file()),
+        // Joins of the empty spans at starts and ends, either way round.
+        {
+            let partial = first.end().join(third).expect("joins");
+            let text = partial.source_text();
+            format!(
+                "end_join={}-{} text={text:?}",
+                at(partial),
+                at(partial.end())
+            )
+        },
+        {
+            let whole = second.start().join(second.end()).expect("joins");
+            let text = whole.source_text();
+            format!(
+                "start_join_end={}-{} text={text:?}",
+                at(whole),
+                at(whole.end())
+            )
+        },
+        {
+            let reversed = third.join(first.start()).expect("joins");
+            format!("reversed={}-{}", at(reversed), at(reversed.end()))
+        },
     ]
     .join(" ");
     [
