@@ -16,7 +16,8 @@ use crate::state::ExpansionState;
 
 /// The most spans a guest may create with queries (`start`, `join`, ...) in
 /// one expansion, on top of those of its input: enough for any real macro,
-/// and it keeps a hostile one from growing the host's memory.
+/// and it keeps a hostile one from growing the host's memory (each is a
+/// [`Range`] of a few dozen bytes).
 const MAX_DERIVED_SPANS: usize = 1 << 20;
 
 /// Handle → span, for one expansion. Handles 0 and 1 are the call site and the
