@@ -110,6 +110,15 @@ mod tests {
         assert_eq!(native, (file!(), here + 2, 52, "needle"));
     }
 
+    /// `procbox::Span::mixed_site()` reaches rustc as the real mixed site: the
+    /// macro's local `one` does not capture the caller's.
+    #[test]
+    fn mixed_site_hygiene_holds_as_natively() {
+        let one = 10;
+        assert_eq!(json_derive_shim::add_one!(one), 11);
+        assert_eq!(json_derive_native::add_one!(one), 11);
+    }
+
     #[test]
     fn function_like_macro_minifies_at_compile_time() {
         assert_eq!(

@@ -9,6 +9,8 @@
 //! - `location!(tokens)` (function-like): `(file, line, column, text)` of its
 //!   first token, from the span API (`file!()`, `line!()` and `column!()` for
 //!   any token).
+//! - `add_one!(expr)` (function-like): `expr + 1` through a local variable
+//!   that mixed-site hygiene keeps apart from the caller's variables.
 //!
 //! Each entry point parses its input and calls a function of [`logic`], which
 //! works on `proc_macro2` types only, so the same code also runs natively.
@@ -57,4 +59,19 @@ pub fn location(input: TokenStream) -> TokenStream {
         text: span.source_text(),
     })
     .into()
+}
+
+/// `add_one!(expr)`.
+#[procbox::proc_macro]
+pub fn add_one(input: TokenStream) -> TokenStream {
+    let expr = proc_macro2::TokenStream::from(input);
+    let at = expr
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |token| token.span());
+    // Hygiene through `procbox::Span`: `proc_macro2`'s own `mixed_site()` is
+    // the call site in a component (see the README).
+    let local = Span::mixed_site().located_at(at.into()).into();
+    logic::add_one(expr, local).into()
 }

@@ -354,3 +354,15 @@ pub fn location(at: Location) -> TokenStream {
     let (file, text) = (at.file, at.text.unwrap_or_default());
     quote!((#file, #line, #column, #text))
 }
+
+/// Expands `add_one!(expr)`: `expr + 1`, through a local variable `one` whose
+/// identifier has the span `local`. With a mixed-site span the variable is
+/// the macro's own: `let one = 10; add_one!(one)` is 11, where a call-site
+/// span would let the caller's `one` see the macro's (and give 2).
+pub fn add_one(expr: TokenStream, local: Span) -> TokenStream {
+    let one = Ident::new("one", local);
+    quote!({
+        let #one = 1;
+        (#expr) + #one
+    })
+}

@@ -47,3 +47,15 @@ pub fn location(input: TokenStream) -> TokenStream {
     })
     .into()
 }
+
+/// `add_one!(..)`.
+#[proc_macro]
+pub fn add_one(input: TokenStream) -> TokenStream {
+    let at = input
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |token| token.span());
+    let local = Span::mixed_site().located_at(at).into();
+    logic::add_one(input.into(), local).into()
+}
