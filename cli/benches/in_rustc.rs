@@ -1,10 +1,12 @@
 //! `#[derive(ToJson)]` inside rustc: `cargo check` of a crate with many
 //! derived structs, with the native proc-macro crate
 //! (`examples/cargo-demo/json-derive-native`) and with the shim `procbox
-//! shim` generates for the same macro, in cargo's dev profile as it is and
-//! with its proc macros optimized (`[profile.dev.build-override]
-//! opt-level = 3`). Prints a table; not a criterion bench, as each sample is
-//! a whole `cargo check`.
+//! shim` generates for the same macro (its expansions run by this build's
+//! `procbox serve`), in cargo's dev profile. With `PROCBOX_BENCH_EMBEDDED=1`
+//! also with a shim that runs the sandbox inside rustc (`--embedded`), as
+//! the dev profile builds it and with its proc macros optimized
+//! (`[profile.dev.build-override] opt-level = 3`). Prints a table; not a
+//! criterion bench, as each sample is a whole `cargo check`.
 //!
 //! Each derive's time is its expansion plus the type-checking of the impl it
 //! generates (the same impl both ways). To see the expansion alone, each
@@ -16,8 +18,8 @@
 //! incremental compilation off, so that no check reuses work from the one
 //! before it.
 //!
-//! `cargo bench -p procbox-cli --bench in_rustc` (about 4 minutes; the first
-//! run builds wasmtime for the optimized variant: several more).
+//! `cargo bench -p procbox-cli --bench in_rustc` (about 3 minutes; with the
+//! embedded variants, whose first run builds wasmtime twice, much more).
 //! `PROCBOX_BENCH_STRUCTS=1` measures a crate with one derive instead: what
 //! a shim costs a rustc process beyond its expansions (loading the
 //! component).
@@ -55,14 +57,20 @@ fn count_from_env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The cases, in the order of each round and of the table.
-const CASES: [Macros; 5] = [
-    Macros::None,
-    Macros::Native,
-    Macros::Shim,
-    Macros::NativeDropped,
-    Macros::ShimDropped,
-];
+/// The cases, in the order of each round and of the table: the macro crate,
+/// and whether its proc macros are built optimized.
+fn cases() -> Vec<(Macros, bool)> {
+    let mut cases = vec![
+        (Macros::None, false),
+        (Macros::Native, false),
+        (Macros::Shim, false),
+    ];
+    if std::env::var_os("PROCBOX_BENCH_EMBEDDED").is_some_and(|v| v == "1") {
+        cases.extend([(Macros::Embedded, false), (Macros::Embedded, true)]);
+    }
+    cases.extend([(Macros::NativeDropped, false), (Macros::ShimDropped, false)]);
+    cases
+}
 
 /// Which macro crate the measured crate uses, if any.
 #[derive(Clone, Copy)]
@@ -71,6 +79,8 @@ enum Macros {
     None,
     Native,
     Shim,
+    /// The shim with the sandbox inside rustc.
+    Embedded,
     /// The native macro, its output dropped: expansion only.
     NativeDropped,
     /// The shim, its output dropped: expansion only.
@@ -82,7 +92,8 @@ impl Macros {
         match self {
             Macros::None => "no derive",
             Macros::Native => "native proc macro",
-            Macros::Shim => "procbox shim",
+            Macros::Shim => "procbox shim (server)",
+            Macros::Embedded => "procbox shim, embedded",
             Macros::NativeDropped => "native, output dropped",
             Macros::ShimDropped => "shim, output dropped",
         }
@@ -94,6 +105,7 @@ impl Macros {
             Macros::None => None,
             Macros::Native => Some("json_derive_native"),
             Macros::Shim => Some("json_derive_shim"),
+            Macros::Embedded => Some("json_derive_embedded"),
             Macros::NativeDropped => Some("native_dropped"),
             Macros::ShimDropped => Some("shim_dropped"),
         }
@@ -145,11 +157,19 @@ fn path_dep(path: &Path) -> String {
     format!("{{ path = {:?} }}", path.display().to_string())
 }
 
+/// Whether the embedded variants are measured.
+fn embedded() -> bool {
+    cases()
+        .iter()
+        .any(|(macros, _)| matches!(macros, Macros::Embedded))
+}
+
 /// Writes the measured crate (its own workspace, depending on the demo's
-/// crates and the wrappers by path).
+/// crates and the wrappers by path; on the embedded shim only when it is
+/// measured, as every check would build it).
 fn write_crate(dir: &Path) {
     std::fs::create_dir_all(dir.join("src")).expect("creates the crate");
-    let manifest = format!(
+    let mut manifest = format!(
         "[package]\nname = \"rustc-bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
          [workspace]\n\n[dependencies]\ntojson = {}\njson-derive-native = {}\njson-derive-shim = {}\n\
          native-dropped = {}\nshim-dropped = {}\n",
@@ -159,6 +179,12 @@ fn write_crate(dir: &Path) {
         path_dep(&bench_dir().join("native-dropped")),
         path_dep(&bench_dir().join("shim-dropped")),
     );
+    if embedded() {
+        manifest.push_str(&format!(
+            "json-derive-embedded = {}\n",
+            path_dep(&bench_dir().join("json-derive-embedded"))
+        ));
+    }
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("writes Cargo.toml");
 }
 
@@ -206,7 +232,7 @@ fn write_dropping_crates() {
     std::fs::write(copy.join("src").join("lib.rs"), lib).expect("writes lib.rs");
 
     let shim = bench_dir().join("shim-dropped");
-    generate_shim(&shim, "shim-dropped");
+    generate_shim(&shim, "shim-dropped", &[]);
     let lib = shim.join("src").join("lib.rs");
     let generated = std::fs::read_to_string(&lib).expect("reads the generated shim");
     let call = "COMPONENT.derive(\"ToJson\", item)";
@@ -228,14 +254,15 @@ fn edit(text: &str, from: &str, to: String) -> String {
 }
 
 /// Generates a shim crate named `name` for the example component with
-/// `procbox shim`.
-fn generate_shim(out: &Path, name: &str) {
+/// `procbox shim` and `options`.
+fn generate_shim(out: &Path, name: &str, options: &[&str]) {
     let status = Command::new(env!("CARGO_BIN_EXE_procbox"))
         .arg("shim")
         .arg(wasm("json_derive"))
         .arg("--out")
         .arg(out)
         .args(["--name", name])
+        .args(options)
         .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
         .status()
         .expect("cannot run procbox");
@@ -256,6 +283,7 @@ fn check(dir: &Path, optimized: bool) -> Duration {
         .env_remove("CARGO_BUILD_TARGET")
         .env("CARGO_TARGET_DIR", target)
         .env("PROCBOX_CACHE_DIR", bench_dir().join("procbox-cache"))
+        .env("PROCBOX", env!("CARGO_BIN_EXE_procbox"))
         .env("CARGO_PROFILE_DEV_DEBUG", "false")
         // Every check does all the work: with incremental compilation, what
         // a check reuses depends on which case ran before it.
@@ -283,14 +311,14 @@ fn check_with(dir: &Path, macros: Macros, optimized: bool) -> Duration {
 /// Each case's fastest check over [`rounds`] rounds, each round running every
 /// case once (interleaved, so a slow minute of the machine does not land on
 /// one case only).
-fn fastest_checks(dir: &Path, optimized: bool) -> Vec<Duration> {
+fn fastest_checks(dir: &Path, cases: &[(Macros, bool)]) -> Vec<Duration> {
     // Builds the dependencies, and compiles the component into the cache.
-    for macros in CASES {
+    for &(macros, optimized) in cases {
         check_with(dir, macros, optimized);
     }
-    let mut fastest = vec![Duration::MAX; CASES.len()];
+    let mut fastest = vec![Duration::MAX; cases.len()];
     for _ in 0..rounds() {
-        for (best, macros) in fastest.iter_mut().zip(CASES) {
+        for (best, &(macros, optimized)) in fastest.iter_mut().zip(cases) {
             *best = (*best).min(check_with(dir, macros, optimized));
         }
     }
@@ -305,46 +333,48 @@ fn main() {
     {
         return;
     }
-    generate_shim(&demo().join("json-derive-shim"), "json-derive-shim");
+    generate_shim(&demo().join("json-derive-shim"), "json-derive-shim", &[]);
+    if embedded() {
+        generate_shim(
+            &bench_dir().join("json-derive-embedded"),
+            "json-derive-embedded",
+            &["--embedded"],
+        );
+    }
     write_dropping_crates();
     let dir = bench_dir().join("crate");
     write_crate(&dir);
-    let (structs, rounds) = (structs(), rounds());
+    let (structs, rounds, cases) = (structs(), rounds(), cases());
     println!(
-        "cargo check of {structs} structs with #[derive(ToJson)] (10 fields), fastest of {rounds} interleaved rounds\n"
+        "cargo check of {structs} structs with #[derive(ToJson)] (10 fields), dev profile, fastest of {rounds} interleaved rounds\n"
     );
-    println!("| profile | macros | cargo check | per derive, over no derive | vs native |");
-    println!("|---|---|---|---|---|");
-    for optimized in [false, true] {
-        let profile = if optimized {
-            "dev, build-override opt-level 3"
-        } else {
-            "dev (default)"
+    println!("| macros | cargo check | per derive, over no derive | vs native |");
+    println!("|---|---|---|---|");
+    let times = fastest_checks(&dir, &cases);
+    let base = times[0];
+    let mut native_per = None;
+    for (&(macros, optimized), took) in cases.iter().zip(times) {
+        let per = took.saturating_sub(base).as_secs_f64() * 1e6 / structs as f64;
+        let ratio = match (macros, native_per) {
+            (Macros::Native | Macros::NativeDropped, _) => {
+                native_per = Some(per);
+                "1.0x".to_owned()
+            }
+            (Macros::None, _) => String::new(),
+            (_, Some(native)) if native > 0.0 => format!("{:.2}x", per / native),
+            _ => String::new(),
         };
-        let times = fastest_checks(&dir, optimized);
-        let base = times[0];
-        let mut native_per = None;
-        for (macros, took) in CASES.into_iter().zip(times) {
-            let per = took.saturating_sub(base).as_secs_f64() * 1e6 / structs as f64;
-            let ratio = match (macros, native_per) {
-                (Macros::Native | Macros::NativeDropped, _) => {
-                    native_per = Some(per);
-                    "1.0x".to_owned()
-                }
-                (Macros::Shim | Macros::ShimDropped, Some(native)) if native > 0.0 => {
-                    format!("{:.2}x", per / native)
-                }
-                _ => String::new(),
-            };
-            let per = match macros {
-                Macros::None => String::new(),
-                _ => format!("{per:.0} µs"),
-            };
-            println!(
-                "| {profile} | {} | {:.2} s | {per} | {ratio} |",
-                macros.label(),
-                took.as_secs_f64()
-            );
-        }
+        let per = match macros {
+            Macros::None => String::new(),
+            _ => format!("{per:.0} µs"),
+        };
+        let label = match optimized {
+            true => format!("{}, build-override opt-level 3", macros.label()),
+            false => macros.label().to_owned(),
+        };
+        println!(
+            "| {label} | {:.2} s | {per} | {ratio} |",
+            took.as_secs_f64()
+        );
     }
 }

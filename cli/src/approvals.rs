@@ -9,7 +9,7 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -18,8 +18,18 @@ use serde::{Deserialize, Serialize};
 use crate::describe::{Description, component_name};
 use crate::load::Loader;
 
-/// The file `check` and `approve` use unless told otherwise.
+/// The file `check` and `approve` use unless told otherwise (in the current
+/// directory: run them in the consuming project).
 pub const DEFAULT_FILE: &str = "procbox-approvals.toml";
+
+/// The approvals file of the project `dir` is in: the nearest
+/// [`DEFAULT_FILE`] in `dir` or a directory above it.
+pub fn find_from(dir: &Path) -> Option<PathBuf> {
+    let dir = std::path::absolute(dir).ok()?;
+    dir.ancestors()
+        .map(|d| d.join(DEFAULT_FILE))
+        .find(|file| file.is_file())
+}
 
 const HEADER: &str = "\
 # Capabilities approved for procbox macro components, by component name (the
@@ -187,5 +197,7 @@ pub fn approve(
         }
     }
     approvals.write(approvals_file)?;
+    let written = std::path::absolute(approvals_file).unwrap_or_else(|_| approvals_file.to_owned());
+    println!("recorded in {}", written.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ mod grants;
 mod load;
 mod render;
 mod review;
+mod serve;
 mod shim;
 
 use std::path::PathBuf;
@@ -58,7 +59,8 @@ enum Command {
     /// Compare two versions of a component: macros and capabilities added or
     /// removed, content hash. Exits with status 2 when capabilities grew.
     Review {
-        /// The version in use.
+        /// The version in use: a component, or the directory of the shim
+        /// that embeds it.
         old: PathBuf,
         /// The candidate.
         new: PathBuf,
@@ -88,6 +90,9 @@ enum Command {
     /// Generate a native `proc-macro` crate that embeds the component and
     /// runs it in the sandbox, for an ordinary `cargo build`.
     Shim(shim::ShimArgs),
+    /// Serve expansions to the native shims inside rustc over stdin and
+    /// stdout (started by the shims themselves; not for interactive use).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -105,23 +110,25 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let loader = load::Loader::new(cli.verbose)?;
+    // `serve` builds a host of its own; the other commands share this one.
+    let loader = || load::Loader::new(cli.verbose);
     match cli.command {
-        Command::Inspect { component, json } => describe::inspect(&loader, &component, json),
+        Command::Inspect { component, json } => describe::inspect(&loader()?, &component, json),
         Command::Expand {
             components,
             grants,
             file,
-        } => expand::run(&loader, &components, &grants, &file),
-        Command::Review { old, new, json } => review::run(&loader, &old, &new, json),
+        } => expand::run(&loader()?, &components, &grants, &file),
+        Command::Review { old, new, json } => review::run(&loader()?, &old, &new, json),
         Command::Check {
             components,
             approvals,
-        } => approvals::check(&loader, &components, &approvals),
+        } => approvals::check(&loader()?, &components, &approvals),
         Command::Approve {
             components,
             approvals,
-        } => approvals::approve(&loader, &components, &approvals),
-        Command::Shim(args) => shim::run(&loader, &args),
+        } => approvals::approve(&loader()?, &components, &approvals),
+        Command::Shim(args) => shim::run(&loader()?, &args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

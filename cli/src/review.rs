@@ -1,9 +1,10 @@
 //! `procbox review OLD NEW`: what a macro update changes, capabilities first.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{Context, bail};
 use serde::Serialize;
 
 use crate::describe::{Description, MacroEntry};
@@ -43,6 +44,33 @@ impl Review {
     }
 }
 
+/// The component to review at `path`: the file, or in a directory that
+/// `procbox shim` generated, the copy it embeds (the version reviewed when
+/// the shim was made).
+fn component_file(path: &Path) -> anyhow::Result<PathBuf> {
+    if !path.is_dir() {
+        return Ok(path.to_owned());
+    }
+    let read =
+        std::fs::read_dir(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut found = Vec::new();
+    for entry in read {
+        let entry = entry.with_context(|| format!("cannot read {}", path.display()))?;
+        if entry.path().extension().is_some_and(|e| e == "wasm") {
+            found.push(entry.path());
+        }
+    }
+    match <[PathBuf; 1]>::try_from(found) {
+        Ok([file]) => Ok(file),
+        Err(found) => bail!(
+            "{} is a directory with {} .wasm files; give a component, or a shim directory \
+             (made by `procbox shim`, holding the one component it embeds)",
+            path.display(),
+            found.len()
+        ),
+    }
+}
+
 /// What is in `a` and not in `b`, sorted.
 fn difference<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
     let b: BTreeSet<&T> = b.iter().collect();
@@ -52,6 +80,7 @@ fn difference<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
 
 /// `procbox review`.
 pub fn run(loader: &Loader, old: &Path, new: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let (old, new) = (&component_file(old)?, &component_file(new)?);
     let old_description = Description::of(old, &loader.load(old)?);
     let new_description = Description::of(new, &loader.load(new)?);
     let review = Review::new(&old_description, &new_description);

@@ -26,18 +26,38 @@ pub struct ShimArgs {
     /// The directory of the crate to generate.
     #[arg(long)]
     out: PathBuf,
-    /// The crate's name [default: the component's name with `-shim`].
+    /// The crate's name [default: the component's name with `-shim`]. To
+    /// stand in for a crates.io macro crate through `[patch.crates-io]`,
+    /// give its name (e.g. `serde_derive`).
     #[arg(long)]
     name: Option<String>,
+    /// The crate's version: for `[patch.crates-io]`, the version of the
+    /// crate it stands in for.
+    #[arg(long, default_value = "0.1.0")]
+    version: String,
+    /// Cargo features to declare, comma-separated: those the component was
+    /// built with, so that crates enabling them (as a facade crate does)
+    /// resolve.
+    #[arg(long, value_delimiter = ',')]
+    features: Vec<String>,
+    /// The time limit of one expansion, in seconds.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Run the sandbox inside rustc's process (`procbox-shim`'s `embedded`
+    /// feature: wasmtime in every consumer's build) instead of asking the
+    /// installed `procbox serve`.
+    #[arg(long)]
+    embedded: bool,
     /// Grant a capability the component declares: `random-seed[=SEED]`,
     /// `fs-read` (the directory of the crate being compiled), `fs-read=DIR`,
     /// `env=NAME` (its value in the build's environment).
     #[arg(long = "grant", short = 'g', value_name = "CAPABILITY")]
     grants: Vec<GrantArg>,
-    /// The approvals file the component's capabilities must pass, if it
-    /// exists.
-    #[arg(long, default_value = approvals::DEFAULT_FILE)]
-    approvals: PathBuf,
+    /// The approvals file the component's capabilities must pass [default:
+    /// the nearest `procbox-approvals.toml` in the output directory or a
+    /// directory above it, i.e. the consuming project's, if there is one].
+    #[arg(long)]
+    approvals: Option<PathBuf>,
     /// The procbox source tree whose `shim/` crate (procbox-shim) the
     /// generated crate depends on [default: the tree this binary was built
     /// from].
@@ -53,10 +73,14 @@ pub fn run(loader: &Loader, args: &ShimArgs) -> anyhow::Result<ExitCode> {
     let stem = component_name(&args.component)?;
     let description = Description::of(&args.component, &component);
 
-    if args.approvals.exists() {
-        let approvals = Approvals::read(&args.approvals)?;
+    let approvals_file = match &args.approvals {
+        Some(file) => Some(file.clone()).filter(|file| file.exists()),
+        None => approvals::find_from(&args.out),
+    };
+    if let Some(approvals_file) = &approvals_file {
+        let approvals = Approvals::read(approvals_file)?;
         approvals::require_approved(
-            &args.approvals,
+            approvals_file,
             &approvals,
             &[(stem.clone(), description.clone())],
         )?;
@@ -76,16 +100,16 @@ pub fn run(loader: &Loader, args: &ShimArgs) -> anyhow::Result<ExitCode> {
         .name
         .clone()
         .unwrap_or_else(|| format!("{}-shim", stem.replace('_', "-")));
+    check_package(&crate_name, &args.version, &args.features)?;
+    let timeout = time_limit(args.timeout)?;
     let wasm_file = format!("{stem}.wasm");
 
-    let cargo_toml = cargo_toml(&crate_name, &runtime, &description);
-    let lib_rs = lib_rs(&component, &wasm_file, &description, &args.grants)?;
-    let build_rs = build_rs(&wasm_file, &description)?;
+    let cargo_toml = cargo_toml(&crate_name, args, &runtime, &description);
+    let lib_rs = lib_rs(&component, &wasm_file, &description, &args.grants, timeout)?;
 
     let out = &args.out;
     refuse_to_clobber(&out.join("Cargo.toml"))?;
     refuse_to_clobber(&out.join("src").join("lib.rs"))?;
-    refuse_to_clobber(&out.join("build.rs"))?;
     std::fs::create_dir_all(out.join("src"))
         .with_context(|| format!("cannot create {}", out.join("src").display()))?;
     let write = |path: PathBuf, contents: &[u8]| {
@@ -94,21 +118,94 @@ pub fn run(loader: &Loader, args: &ShimArgs) -> anyhow::Result<ExitCode> {
     write(out.join(&wasm_file), &bytes)?;
     write(out.join("Cargo.toml"), cargo_toml.as_bytes())?;
     write(out.join("src").join("lib.rs"), lib_rs.as_bytes())?;
-    write(out.join("build.rs"), build_rs.as_bytes())?;
+    remove_stale_build_script(out)?;
 
-    println!("generated {} in {}", crate_name, out.display());
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.clone());
+    println!(
+        "generated {crate_name} {} in {}",
+        args.version,
+        out.display()
+    );
+    if let Some(approvals_file) = &approvals_file {
+        println!(
+            "its capabilities are approved in {}",
+            approvals_file.display()
+        );
+    }
     println!("use it from a crate's Cargo.toml:");
     println!(
         "  [dependencies]\n  {crate_name} = {{ path = {} }}",
         toml_string(&out.display().to_string())
     );
-    // Cargo builds proc macros unoptimized in the dev profile, and the
-    // sandbox's host then costs several times as much per expansion.
     println!(
-        "and, so that debug builds run the sandbox optimized, in the workspace's root Cargo.toml:\n  \
-         [profile.dev.build-override]\n  opt-level = 3"
+        "or, to stand in for the crates.io crate of that name, in the workspace's root Cargo.toml:\n  \
+         [patch.crates-io]\n  {crate_name} = {{ path = {} }}",
+        toml_string(&out.display().to_string())
     );
+    if args.embedded {
+        // Cargo builds proc macros unoptimized in the dev profile, and the
+        // embedded sandbox then costs several times as much per expansion.
+        println!(
+            "the sandbox runs inside rustc (--embedded): so that debug builds run it optimized, \
+             add to the workspace's root Cargo.toml:\n  \
+             [profile.dev.build-override]\n  opt-level = 3"
+        );
+    } else {
+        println!(
+            "builds run its macros with `procbox serve`: the procbox on PATH (or $PROCBOX) must \
+             be this one or speak its protocol"
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A package name and version cargo accepts, and feature names.
+fn check_package(name: &str, version: &str, features: &[String]) -> anyhow::Result<()> {
+    let word = |text: &str| {
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    if !word(name) || name.starts_with(|c: char| c.is_ascii_digit()) {
+        bail!("`{name}` is not a package name: use letters, digits, `-` and `_`");
+    }
+    let numbers = version.split(['-', '+']).next().unwrap_or_default();
+    let semver = numbers.split('.').count() == 3
+        && numbers
+            .split('.')
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+    if !semver {
+        bail!("`{version}` is not a version: write it as cargo does, e.g. `1.0.228`");
+    }
+    if let Some(bad) = features.iter().find(|f| !word(f)) {
+        bail!("`{bad}` is not a feature name: use letters, digits, `-` and `_`");
+    }
+    Ok(())
+}
+
+/// The time limit, as a whole number of milliseconds.
+fn time_limit(seconds: f64) -> anyhow::Result<std::time::Duration> {
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+        bail!("--timeout must be a number of seconds above 0 and at most 3600");
+    }
+    Ok(std::time::Duration::from_millis(
+        (seconds * 1000.0).ceil() as u64
+    ))
+}
+
+/// A build script left by an earlier version of `procbox shim` would still
+/// run (and depend on `sha2`): the server checks the hash now.
+fn remove_stale_build_script(out: &Path) -> anyhow::Result<()> {
+    let build_rs = out.join("build.rs");
+    match std::fs::read_to_string(&build_rs) {
+        Ok(text) if text.contains(MARKER) => std::fs::remove_file(&build_rs)
+            .with_context(|| format!("cannot remove the old {}", build_rs.display())),
+        _ => Ok(()),
+    }
 }
 
 /// Every declared capability must be granted (otherwise every expansion
@@ -176,28 +273,46 @@ fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 
-fn cargo_toml(crate_name: &str, runtime: &Path, description: &Description) -> String {
+fn cargo_toml(
+    crate_name: &str,
+    args: &ShimArgs,
+    runtime: &Path,
+    description: &Description,
+) -> String {
+    let mut features = String::new();
+    if !args.features.is_empty() {
+        features.push_str(
+            "\n# The features the component was built with: declared, so that crates enabling\n\
+             # them resolve; the macros behave as built either way.\n[features]\n",
+        );
+        for feature in &args.features {
+            features.push_str(&format!("{feature} = []\n"));
+        }
+    }
+    let runtime_features = match args.embedded {
+        true => ", features = [\"embedded\"]",
+        false => "",
+    };
     format!(
         "# {MARKER} from {file} (sha256 {sha}).\n\
          # Regenerate it rather than editing it.\n\
          [package]\n\
          name = {name}\n\
-         version = \"0.1.0\"\n\
-         edition = \"2024\"\n\
+         version = {version}\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.88\"\n\
          publish = false\n\
          \n\
          [lib]\n\
          proc-macro = true\n\
          \n\
          [dependencies]\n\
-         procbox-shim = {{ path = {runtime} }}\n\
-         \n\
-         # build.rs checks the component against the reviewed SHA-256.\n\
-         [build-dependencies]\n\
-         sha2 = \"0.10\"\n",
+         procbox-shim = {{ path = {runtime}{runtime_features} }}\n\
+         {features}",
         file = description.file,
         sha = description.sha256,
         name = toml_string(crate_name),
+        version = toml_string(&args.version),
         runtime = toml_string(&runtime.display().to_string()),
     )
 }
@@ -207,12 +322,18 @@ fn lib_rs(
     wasm_file: &str,
     description: &Description,
     grants: &[GrantArg],
+    timeout: std::time::Duration,
 ) -> anyhow::Result<String> {
-    // The copy build.rs checked, not the file beside it, which could change
-    // between the two steps of the build.
-    let include = format!("/{wasm_file}");
+    let include = format!("../{wasm_file}");
     let sha256 = &description.sha256;
     let grants = grants_expr(grants);
+    let timeout = match timeout == std::time::Duration::from_secs(10) {
+        true => quote!(),
+        false => {
+            let millis = timeout.as_millis() as u64;
+            quote!(.timeout(::std::time::Duration::from_millis(#millis)))
+        }
+    };
     let mut entries = Vec::new();
     for info in component.macros() {
         let name = identifier(component, &info.name)?;
@@ -263,10 +384,10 @@ fn lib_rs(
 
         static COMPONENT: Component = Component::new(
             #wasm_file,
-            include_bytes!(concat!(env!("OUT_DIR"), #include)),
+            include_bytes!(#include),
             #sha256,
             #grants,
-        );
+        )#timeout;
 
         #(#entries)*
     };
@@ -279,62 +400,9 @@ fn lib_rs(
         "//! {MARKER} from {} (sha256 {sha256}).\n\
          //! Regenerate it rather than editing it.\n\
          //!\n\
-         //! Each macro below runs the embedded component in the procbox sandbox.\n\
+         //! Each macro below runs the embedded component in the procbox sandbox;\n\
+         //! the sandbox refuses it unless its SHA-256 is the one above.\n\
          //! Declared capabilities: {capabilities}.\n\n{}",
-        description.file,
-        prettyplease::unparse(&file)
-    ))
-}
-
-/// The shim's build script: it fails the build if the component file is not
-/// the one the shim was generated from (reviewed), and otherwise copies it to
-/// `OUT_DIR`, where `lib.rs` embeds it from. The runtime can then look the
-/// compiled component up by that hash without hashing the embedded bytes in
-/// every rustc process (`Host::load_checked_bytes`).
-fn build_rs(wasm_file: &str, description: &Description) -> anyhow::Result<String> {
-    let sha256 = &description.sha256;
-    let file = quote! {
-        use std::path::Path;
-
-        use sha2::{Digest, Sha256};
-
-        /// The macro component, beside this file.
-        const FILE: &str = #wasm_file;
-        /// Its SHA-256 when the shim was generated.
-        const SHA256: &str = #sha256;
-
-        fn main() {
-            println!("cargo::rerun-if-changed={FILE}");
-            let bytes = std::fs::read(FILE).unwrap_or_else(|e| {
-                fail(&format!("cannot read the macro component {FILE}: {e}"))
-            });
-            let actual = format!("{:x}", Sha256::digest(&bytes));
-            if actual != SHA256 {
-                fail(&format!(
-                    "the macro component {FILE} changed after this shim was generated \
-                     (sha256 {actual}, the shim expects {SHA256}); review the new version \
-                     (`procbox review`) and regenerate the shim with `procbox shim`"
-                ));
-            }
-            let out = std::env::var_os("OUT_DIR").unwrap_or_else(|| fail("OUT_DIR is not set"));
-            let copy = Path::new(&out).join(FILE);
-            if let Err(e) = std::fs::write(&copy, &bytes) {
-                fail(&format!("cannot write {}: {e}", copy.display()));
-            }
-        }
-
-        fn fail(message: &str) -> ! {
-            eprintln!("error: {message}");
-            std::process::exit(1)
-        }
-    };
-    let file: syn::File = syn::parse2(file).context("generating the shim's build script")?;
-    Ok(format!(
-        "//! {MARKER} from {} (sha256 {sha256}).\n\
-         //! Regenerate it rather than editing it.\n\
-         //!\n\
-         //! Checks the component against the SHA-256 it was reviewed with, and\n\
-         //! copies the checked bytes to OUT_DIR for `src/lib.rs` to embed.\n\n{}",
         description.file,
         prettyplease::unparse(&file)
     ))

@@ -335,6 +335,32 @@ fn review_fails_when_capabilities_grow() {
 }
 
 /// A copy of a guest under another name, as a project would vendor it.
+#[test]
+fn review_takes_the_component_a_shim_embeds() {
+    let dir = temp();
+    let made = procbox_in(
+        dir.path(),
+        &["shim", path(&wasm("json_derive")), "--out", "shim"],
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    // The shim holds the reviewed copy: the update is compared with it.
+    let review = procbox_in(dir.path(), &["review", "shim", path(&wasm("field_index"))]);
+    assert_eq!(review.status.code(), Some(2), "{}", stderr(&review));
+    assert!(
+        stdout(&review).contains("shim/json_derive.wasm -> "),
+        "{}",
+        stdout(&review)
+    );
+    assert!(stdout(&review).contains("+ capability `random-seed`"));
+
+    let two = dir.path().join("two");
+    std::fs::create_dir_all(&two).expect("mkdir");
+    vendored(&two, "json_derive", "a");
+    vendored(&two, "json_derive", "b");
+    let unclear = procbox_in(dir.path(), &["review", "two", "shim"]);
+    assert_clean_failure(&unclear, "two is a directory with 2 .wasm files");
+}
+
 fn vendored(dir: &Path, guest: &str, name: &str) -> PathBuf {
     let to = dir.join(format!("{name}.wasm"));
     std::fs::copy(wasm(guest), &to).expect("copy");
@@ -410,13 +436,24 @@ fn shim_generates_a_proc_macro_crate() {
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let said = String::from_utf8_lossy(&output.stdout);
+    // The path to paste into the consumer's Cargo.toml, whatever the
+    // directory it is pasted from.
+    let absolute = out.canonicalize().expect("the shim's directory");
     assert!(
-        said.contains("[profile.dev.build-override]\n  opt-level = 3"),
-        "says how to optimize the sandbox in debug builds: {said}"
+        said.contains(&format!(
+            "json-derive-shim = {{ path = \"{}\" }}",
+            absolute.display()
+        )),
+        "{said}"
     );
+    assert!(!said.contains("build-override"), "{said}");
     let cargo = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
     assert!(cargo.contains("name = \"json-derive-shim\""), "{cargo}");
+    assert!(cargo.contains("version = \"0.1.0\""), "{cargo}");
     assert!(cargo.contains("proc-macro = true"), "{cargo}");
+    // Nothing but the runtime: no build script, no hashing crate.
+    assert!(!cargo.contains("build-dependencies"), "{cargo}");
+    assert!(!out.join("build.rs").exists());
     let shim_crate = workspace_root().join("shim").canonicalize().expect("shim/");
     assert!(
         cargo.contains(&format!(
@@ -440,6 +477,10 @@ fn shim_generates_a_proc_macro_crate() {
         "{lib}"
     );
     assert!(lib.contains("ShimGrants::NONE,"), "{lib}");
+    assert!(
+        lib.contains("include_bytes!(\"../json_derive.wasm\")"),
+        "{lib}"
+    );
     assert_eq!(
         std::fs::read(out.join("json_derive.wasm")).expect("embedded copy"),
         std::fs::read(wasm("json_derive")).expect("wasm")
@@ -450,6 +491,99 @@ fn shim_generates_a_proc_macro_crate() {
         &["shim", path(&wasm("json_derive")), "--out", "shim"],
     );
     assert!(again.status.success(), "{}", stderr(&again));
+}
+
+#[test]
+fn shim_can_stand_in_for_a_crates_io_crate() {
+    let dir = temp();
+    let output = procbox_in(
+        dir.path(),
+        &[
+            "shim",
+            path(&wasm("json_derive")),
+            "--out",
+            "serde_derive",
+            "--name",
+            "serde_derive",
+            "--version",
+            "1.0.228",
+            "--features",
+            "default,deserialize_in_place",
+            "--timeout",
+            "2.5",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("[patch.crates-io]\n  serde_derive = { path = "));
+    let cargo =
+        std::fs::read_to_string(dir.path().join("serde_derive/Cargo.toml")).expect("Cargo.toml");
+    for line in [
+        "name = \"serde_derive\"",
+        "version = \"1.0.228\"",
+        "[features]\ndefault = []\ndeserialize_in_place = []\n",
+    ] {
+        assert!(cargo.contains(line), "{line}: {cargo}");
+    }
+    let lib = std::fs::read_to_string(dir.path().join("serde_derive/src/lib.rs")).expect("lib.rs");
+    assert!(
+        lib.contains(".timeout(::std::time::Duration::from_millis(2500u64))"),
+        "{lib}"
+    );
+
+    for (flag, value, expected) in [
+        ("--version", "1.0", "`1.0` is not a version"),
+        (
+            "--name",
+            "serde derive",
+            "`serde derive` is not a package name",
+        ),
+        ("--features", "a b", "`a b` is not a feature name"),
+        (
+            "--timeout",
+            "0",
+            "--timeout must be a number of seconds above 0",
+        ),
+    ] {
+        let output = procbox_in(
+            dir.path(),
+            &[
+                "shim",
+                path(&wasm("json_derive")),
+                "--out",
+                "x",
+                flag,
+                value,
+            ],
+        );
+        assert_clean_failure(&output, expected);
+    }
+    assert!(
+        !dir.path().join("x").exists(),
+        "nothing written on a bad argument"
+    );
+}
+
+#[test]
+fn shim_can_embed_the_sandbox() {
+    let dir = temp();
+    let output = procbox_in(
+        dir.path(),
+        &[
+            "shim",
+            path(&wasm("json_derive")),
+            "--out",
+            "s",
+            "--embedded",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("[profile.dev.build-override]\n  opt-level = 3"),
+        "says how to optimize the sandbox in debug builds: {}",
+        stdout(&output)
+    );
+    let cargo = std::fs::read_to_string(dir.path().join("s/Cargo.toml")).expect("Cargo.toml");
+    assert!(cargo.contains(", features = [\"embedded\"] }"), "{cargo}");
 }
 
 #[test]
@@ -492,6 +626,46 @@ fn shim_grants_must_cover_declared_capabilities() {
 }
 
 #[test]
+fn shim_finds_the_consuming_projects_approvals() {
+    // The approvals are in the project the shim goes into, not where
+    // `procbox shim` runs.
+    let dir = temp();
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    let approve = procbox_in(&project, &["approve", path(&wasm("json_derive"))]);
+    assert!(approve.status.success(), "{}", stderr(&approve));
+    let file = project
+        .canonicalize()
+        .expect("project")
+        .join("procbox-approvals.toml");
+    assert!(
+        stdout(&approve).contains(&format!("recorded in {}", file.display())),
+        "{}",
+        stdout(&approve)
+    );
+    std::fs::write(&file, "[macros.field_index]\ncapabilities = []\n").expect("write");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    let refused = procbox_in(
+        &elsewhere,
+        &[
+            "shim",
+            path(&wasm("field_index")),
+            "--out",
+            path(&project.join("macros").join("field-index-shim")),
+            "--grant",
+            "random-seed",
+        ],
+    );
+    assert_clean_failure(&refused, "which ");
+    assert!(
+        stderr(&refused).contains(&format!("{} does not approve", file.display())),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
 fn shim_respects_approvals_and_other_peoples_files() {
     let dir = temp();
     std::fs::write(
@@ -510,9 +684,11 @@ fn shim_respects_approvals_and_other_peoples_files() {
             "random-seed",
         ],
     );
-    assert_clean_failure(
-        &refused,
-        "declares capability `random-seed`, which procbox-approvals.toml does not approve",
+    assert_clean_failure(&refused, "declares capability `random-seed`, which ");
+    assert!(
+        stderr(&refused).contains("/procbox-approvals.toml does not approve"),
+        "{}",
+        stderr(&refused)
     );
 
     std::fs::create_dir_all(dir.path().join("mine")).expect("mkdir");

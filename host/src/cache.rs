@@ -262,8 +262,11 @@ fn store(path: &Path, artifact: &[u8]) -> std::io::Result<()> {
     })
 }
 
-/// The SHA-256 of `bytes` as lowercase hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+/// The SHA-256 of `bytes` as lowercase hex, as [`MacroComponent::hash`]
+/// gives it and cache files are named by.
+///
+/// [`MacroComponent::hash`]: crate::MacroComponent::hash
+pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -4,18 +4,23 @@ use std::sync::Arc;
 
 use std::path::Path;
 
-use procbox_manifest::{self as manifest, Capability, Manifest};
+use procbox_manifest::{Capability, Manifest};
+use procbox_protocol::world;
 use wasmtime::Store;
 use wasmtime::component::Component;
 use wasmtime::wasmparser::{Chunk, Parser, Payload};
 
 use crate::bindings::ProcMacroPre;
 use crate::cache::{CacheOutcome, Lookup, is_sha256_hex, sha256_hex};
+use crate::flat::run_flat;
 use crate::host::HostInner;
 use crate::invoke::{Invocation, Site, classify, run};
 use crate::pool::Allocation;
 use crate::state::ExpansionState;
-use crate::{Error, Expansion, Grants, Host, MacroInfo, MacroInstance, Result};
+use crate::{
+    Error, Expansion, FlatExpansion, FlatInvocation, Grants, Host, MacroInfo, MacroInstance,
+    MacroKind, Result, SpanOracle,
+};
 
 /// A macro component, compiled and ready to expand. Cheap to clone.
 ///
@@ -89,9 +94,9 @@ impl MacroComponent {
             .exports(&inner.engine)
             .map(|(name, _)| name.to_owned())
             .collect();
-        let manifest = read_manifest(bytes).map_err(&bad)?;
-        check_world(&imports, &exports).map_err(&bad)?;
-        check_imports(&imports, manifest.as_ref()).map_err(&bad)?;
+        let manifest = read_manifest(bytes).map_err(bad)?;
+        check_world(&imports, &exports).map_err(bad)?;
+        check_imports(&imports, manifest.as_ref()).map_err(bad)?;
         let grants = Grants::new();
         let pre = link(inner, &component, declared(manifest.as_ref()), &grants).map_err(bad)?;
         let macros = list_macros(inner, &name, &pre)?;
@@ -189,7 +194,7 @@ impl MacroComponent {
     /// Runs a macro in a fresh instance.
     pub fn expand(&self, invocation: &Invocation<'_>) -> Result<Expansion> {
         let site = self.site(invocation.name);
-        self.check(invocation)?;
+        self.check_macro(invocation.kind, invocation.name)?;
         let inner = &self.inner;
         let mut store = self.new_store(invocation.name)?;
         let instance = match inner.pre.instantiate(&mut store) {
@@ -197,6 +202,37 @@ impl MacroComponent {
             Err(e) => return Err(not_started(e, &store, &site, &inner.host)),
         };
         run(&mut store, &instance, &site, &inner.host.limits, invocation)
+    }
+
+    /// Runs a macro on a flat token stream whose spans the caller holds, in
+    /// a fresh instance: `oracle` answers the macro's span queries (see
+    /// [`SpanOracle`]). The output is checked as [`expand`](Self::expand)
+    /// checks it, and its span handles are the caller's.
+    ///
+    /// This is how `procbox serve` expands for the shim inside rustc, which
+    /// holds the compiler's spans.
+    pub fn expand_flat(
+        &self,
+        invocation: FlatInvocation,
+        oracle: Box<dyn SpanOracle>,
+    ) -> Result<FlatExpansion> {
+        let name = invocation.name.clone();
+        let site = self.site(&name);
+        self.check_macro(invocation.kind, &name)?;
+        let inner = &self.inner;
+        let mut store = self.new_store(&name)?;
+        let instance = match inner.pre.instantiate(&mut store) {
+            Ok(instance) => instance,
+            Err(e) => return Err(not_started(e, &store, &site, &inner.host)),
+        };
+        run_flat(
+            &mut store,
+            &instance,
+            &site,
+            &inner.host.limits,
+            invocation,
+            oracle,
+        )
     }
 
     /// Runs the derive macro `name` on `item` (the struct, enum or union).
@@ -289,12 +325,12 @@ impl MacroComponent {
     }
 
     /// Checks that the component has a macro of that name and kind.
-    pub(crate) fn check(&self, invocation: &Invocation<'_>) -> Result<()> {
+    pub(crate) fn check_macro(&self, kind: MacroKind, name: &str) -> Result<()> {
         let known = self
             .inner
             .macros
             .iter()
-            .any(|m| m.name == invocation.name && m.kind == invocation.kind);
+            .any(|m| m.name == name && m.kind == kind);
         if known {
             return Ok(());
         }
@@ -306,8 +342,8 @@ impl MacroComponent {
             .collect::<Vec<_>>();
         Err(Error::UnknownMacro {
             component: self.inner.name.clone(),
-            name: invocation.name.to_owned(),
-            kind: invocation.kind,
+            name: name.to_owned(),
+            kind,
             available: if available.is_empty() {
                 "no macros".to_owned()
             } else {
@@ -384,7 +420,9 @@ fn not_started(
 fn new_store(host: &HostInner, wasi: Option<wasmtime_wasi::WasiCtx>) -> Store<ExpansionState> {
     let mut store = Store::new(&host.engine, ExpansionState::new(host.limits.memory, wasi));
     store.limiter(|state| &mut state.limiter);
-    store.set_epoch_deadline(host.limits.timeout_ticks());
+    if host.ticker.is_some() {
+        store.set_epoch_deadline(host.limits.timeout_ticks());
+    }
     store.set_hostcall_fuel(host.limits.hostcall_fuel());
     store
 }
@@ -434,19 +472,22 @@ fn link(
             .map_err(|e| format!("cannot link the `{capability}` capability: {}", chain(&e)))?;
     }
     crate::deny::link_denied_imports(&mut linker, component, &host.engine, |import| {
-        linked.iter().any(|&c| crate::wasi::defines(c, import))
+        linked.iter().any(|&c| c.links(import))
     })?;
     let pre = linker.instantiate_pre(component).map_err(|e| {
         format!(
-            "it does not fit the procbox:proc-macro@0.1.0 world ({}); \
+            "it does not fit the {}@{} world ({}); \
              rebuild it with a compatible version of the procbox SDK",
+            world::PACKAGE,
+            world::VERSION,
             chain(&e)
         )
     })?;
     ProcMacroPre::new(pre).map_err(|e| {
         format!(
-            "it does not export procbox:proc-macro/macros@0.1.0 ({}); \
+            "it does not export {} ({}); \
              rebuild it with a compatible version of the procbox SDK",
+            world::MACROS,
             chain(&e)
         )
     })
@@ -477,11 +518,12 @@ fn read_manifest(mut bytes: &[u8]) -> Result<Option<Manifest>, String> {
             | Payload::ComponentSection {
                 unchecked_range, ..
             } => {
-                bytes = bytes
-                    .get(unchecked_range.len()..)
+                bytes = usize::try_from(unchecked_range.end - unchecked_range.start)
+                    .ok()
+                    .and_then(|len| bytes.get(len..))
                     .ok_or_else(|| invalid(&"a nested module ends past the end"))?;
             }
-            Payload::CustomSection(section) if section.name() == manifest::SECTION => {
+            Payload::CustomSection(section) if section.name() == world::MANIFEST_SECTION => {
                 if found.is_some() {
                     return Err("it has two procbox-manifest sections".into());
                 }
@@ -493,28 +535,30 @@ fn read_manifest(mut bytes: &[u8]) -> Result<Option<Manifest>, String> {
     }
 }
 
-/// The interface every macro component exports.
-const MACROS_EXPORT: &str = "procbox:proc-macro/macros@0.1.0";
-
 /// Refuses a component of another world, or of another version of this one,
 /// before anything else complains about it in less useful terms.
 fn check_world(imports: &[String], exports: &[String]) -> Result<(), String> {
     let other_version = imports
         .iter()
         .chain(exports)
-        .find(|name| name.starts_with("procbox:proc-macro/") && !name.ends_with("@0.1.0"));
+        .find(|name| world::is_other_version(name));
     if let Some(name) = other_version {
         return Err(format!(
-            "it was built for another version of the procbox world (`{name}`); this host              runs `procbox:proc-macro@0.1.0`: rebuild the macro with the matching procbox SDK"
+            "it was built for another version of the procbox world (`{name}`); this host runs \
+             `{}@{}`: rebuild the macro with the matching procbox SDK",
+            world::PACKAGE,
+            world::VERSION
         ));
     }
-    if !exports.iter().any(|e| e == MACROS_EXPORT) {
+    if !exports.iter().any(|e| e == world::MACROS) {
         let found = match exports {
             [] => "nothing".to_owned(),
             exports => exports.join(", "),
         };
         return Err(format!(
-            "it does not export `{MACROS_EXPORT}` (it exports {found}): it is a component of              another world, not a macro built with the procbox SDK"
+            "it does not export `{}` (it exports {found}): it is a component of another \
+             world, not a macro built with the procbox SDK",
+            world::MACROS
         ));
     }
     Ok(())
@@ -526,7 +570,7 @@ fn check_imports(imports: &[String], manifest: Option<&Manifest>) -> Result<(), 
     let declared = declared(manifest);
     let Some(extra) = imports
         .iter()
-        .find(|i| !i.starts_with(crate::deny::WORLD_PREFIX) && !declared.allows(i))
+        .find(|i| !world::is_world_interface(i) && !declared.allows(i))
     else {
         return Ok(());
     };
@@ -607,11 +651,11 @@ mod tests {
 
     fn manifest_section() -> Vec<u8> {
         let manifest = Manifest {
-            version: manifest::FORMAT,
+            version: procbox_manifest::FORMAT,
             capabilities: vec![Capability::RandomSeed],
             env: Vec::new(),
         };
-        custom(manifest::SECTION, &manifest.encode())
+        custom(world::MANIFEST_SECTION, &manifest.encode())
     }
 
     /// A component of `sections`, after a nested core module holding

@@ -9,7 +9,7 @@ use crate::Limits;
 use crate::bindings::wire;
 use crate::diagnostics::{Diagnostic, Level, Origin, compile_errors};
 use crate::spans::{InvalidSpan, SpanTable};
-use crate::tokens::{OutputError, unflatten};
+use crate::tokens::{OutputError, check, unflatten};
 
 /// The output tokens and every diagnostic, or why the output is refused.
 pub(crate) fn decode(
@@ -45,6 +45,30 @@ pub(crate) fn decode(
         compile_errors(&tokens, &mut diagnostics);
     }
     Ok((tokens, diagnostics))
+}
+
+/// The output checked as [`decode`] checks it, for spans the caller holds
+/// (`known` says whether a handle is one of them): its tokens and emitted
+/// diagnostics as they came, or why the output is refused.
+pub(crate) fn decode_flat(
+    expansion: wire::Expansion,
+    known: impl Fn(u32) -> bool,
+    limits: &Limits,
+) -> Result<wire::Expansion, OutputError> {
+    check_sizes(&expansion, limits)?;
+    check(&expansion.tokens, &known, limits)?;
+    let forged = expansion
+        .diagnostics
+        .iter()
+        .flat_map(|d| &d.spans)
+        .find(|&&h| !known(h));
+    if let Some(&handle) = forged {
+        return Err(OutputError::Invalid(format!(
+            "a diagnostic uses {}",
+            InvalidSpan(handle)
+        )));
+    }
+    Ok(expansion)
 }
 
 /// Refuses an output over the size limits before any of it is rebuilt (a

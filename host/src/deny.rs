@@ -14,9 +14,6 @@ use wasmtime::component::{Component, Linker, ResourceType};
 
 use crate::state::ExpansionState;
 
-/// The prefix of this world's own interfaces, which the host implements.
-pub(crate) const WORLD_PREFIX: &str = "procbox:proc-macro/";
-
 /// A call to an import that was not granted.
 #[derive(Debug, thiserror::Error)]
 #[error("`{interface}#{function}` was not granted")]
@@ -35,7 +32,7 @@ pub(crate) fn link_denied_imports(
     linked: impl Fn(&str) -> bool,
 ) -> Result<(), String> {
     for (name, item) in component.component_type().imports(engine) {
-        if name.starts_with(WORLD_PREFIX) || linked(name) {
+        if procbox_protocol::world::is_world_interface(name) || linked(name) {
             continue;
         }
         match item.ty {

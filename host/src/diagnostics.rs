@@ -1,20 +1,7 @@
 //! [`Diagnostic`]: what a macro reports about the user's code.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
-
-/// How serious a diagnostic is.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Level {
-    /// Compilation fails.
-    Error,
-    /// A warning.
-    Warning,
-    /// A note on the diagnostic before it.
-    Note,
-    /// A suggestion on the diagnostic before it.
-    Help,
-}
+pub use procbox_protocol::Level;
 
 /// Where a diagnostic came from.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use procbox_protocol::FailureKind;
+
 use crate::MacroKind;
 
 /// A failure to load a macro component or to expand one of its macros.
@@ -129,7 +131,7 @@ pub enum Error {
         /// The macro.
         name: String,
         /// The capability.
-        capability: procbox_manifest::Capability,
+        capability: procbox_protocol::Capability,
         /// The builder call that grants it.
         how: &'static str,
     },
@@ -194,6 +196,19 @@ pub enum Error {
         limit: usize,
     },
 
+    /// The caller's [`SpanOracle`](crate::SpanOracle) could not answer one of
+    /// the macro's span queries, or answered out of turn
+    /// ([`MacroComponent::expand_flat`](crate::MacroComponent::expand_flat)).
+    #[error("a span query of macro `{name}` in {component} could not be answered: {reason}")]
+    SpanQuery {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// What went wrong.
+        reason: String,
+    },
+
     /// No instance could be started: as many were alive as the host's
     /// instance pool has slots ([`HostBuilder::max_instances`]).
     ///
@@ -219,3 +234,28 @@ pub enum Error {
 
 /// `procbox_host`'s result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The protocol's name for this kind of failure, for a server that
+    /// reports it to its client (`procbox serve`).
+    pub fn failure_kind(&self) -> FailureKind {
+        match self {
+            Error::Io { .. } => FailureKind::Io,
+            Error::BadComponent { .. } => FailureKind::BadComponent,
+            Error::HashMismatch { .. } => FailureKind::HashMismatch,
+            Error::UnknownMacro { .. } => FailureKind::UnknownMacro,
+            Error::GuestPanic { .. } => FailureKind::GuestPanic,
+            Error::Timeout { .. } => FailureKind::Timeout,
+            Error::MemoryLimit { .. } => FailureKind::MemoryLimit,
+            Error::Denied { .. } => FailureKind::Denied,
+            Error::NotGranted { .. } => FailureKind::NotGranted,
+            Error::Undeclared { .. } => FailureKind::Undeclared,
+            Error::Trap { .. } => FailureKind::Trap,
+            Error::InvalidOutput { .. } => FailureKind::InvalidOutput,
+            Error::OutputTooLarge { .. } => FailureKind::OutputTooLarge,
+            Error::SpanQuery { .. } => FailureKind::Protocol,
+            Error::TooManyInstances { .. } => FailureKind::TooManyInstances,
+            Error::Engine(_) => FailureKind::Engine,
+        }
+    }
+}

@@ -12,9 +12,7 @@ use std::path::{Path, PathBuf};
 use procbox_manifest::{Capability, Manifest};
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder};
 
-/// The seed [`Grants::random_seed`] gives: fixed, so `HashMap` iteration
-/// order, and so the expansion, is the same on every run and machine.
-pub const DEFAULT_SEED: u128 = 0x7072_6f63_626f_7821_7365_6564_0000_0001;
+pub use procbox_protocol::DEFAULT_SEED;
 
 /// The capabilities an embedder grants, as explicit builder calls.
 ///

@@ -43,7 +43,8 @@ pub(crate) struct HostInner {
     pub(crate) limits: Limits,
     pub(crate) cache: Option<ArtifactCache>,
     pub(crate) allocation: Allocation,
-    _ticker: EpochTicker,
+    /// Advances the epoch, when the host enforces the time limit itself.
+    pub(crate) ticker: Option<EpochTicker>,
 }
 
 impl Host {
@@ -58,6 +59,7 @@ impl Host {
             limits: Limits::default(),
             cache: CacheSetting::Default,
             signal_handlers: true,
+            epoch_interruption: true,
             allocation: Allocation::Pooled {
                 max_instances: pool::DEFAULT_MAX_INSTANCES,
             },
@@ -161,6 +163,7 @@ pub struct HostBuilder {
     limits: Limits,
     cache: CacheSetting,
     signal_handlers: bool,
+    epoch_interruption: bool,
     allocation: Allocation,
 }
 
@@ -196,6 +199,20 @@ impl HostBuilder {
         self
     }
 
+    /// Whether the host enforces [`Limits::timeout`] itself, by epoch
+    /// interruption (the default).
+    ///
+    /// Turning it off takes the epoch checks out of compiled code (a guest
+    /// runs faster: see BENCHMARKS.md), but then nothing in the host stops a
+    /// macro that loops forever. Only for an embedder that bounds time
+    /// another way, as `procbox serve` does by ending its own process when an
+    /// expansion runs past the limit. Compiled code differs, so it is cached
+    /// separately.
+    pub fn epoch_interruption(mut self, enabled: bool) -> HostBuilder {
+        self.epoch_interruption = enabled;
+        self
+    }
+
     /// Takes each instance's memory from a pool of `max_instances` slots
     /// reserved when the host is built: the default, with 64 slots.
     ///
@@ -228,6 +245,7 @@ impl HostBuilder {
     pub fn build(self) -> Result<Host> {
         let mut config = engine_config();
         config.signals_based_traps(self.signal_handlers);
+        config.epoch_interruption(self.epoch_interruption);
         if self.allocation == (Allocation::Pooled { max_instances: 0 }) {
             return Err(Error::Engine(
                 "an instance pool of 0 slots could run nothing: give HostBuilder::max_instances \
@@ -248,8 +266,12 @@ impl HostBuilder {
         Ok(Host {
             inner: Arc::new(HostInner {
                 // Without the ticker no timeout would ever fire: refuse to run.
-                _ticker: EpochTicker::start(engine.clone())
-                    .map_err(|e| Error::Engine(format!("cannot start the epoch thread: {e}")))?,
+                ticker: match self.epoch_interruption {
+                    true => Some(EpochTicker::start(engine.clone()).map_err(|e| {
+                        Error::Engine(format!("cannot start the epoch thread: {e}"))
+                    })?),
+                    false => None,
+                },
                 engine,
                 linker,
                 limits: self.limits,
@@ -269,13 +291,12 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     }
 }
 
-/// The engine configuration: interruptible and deterministic.
+/// The engine configuration: deterministic. (Whether it is interruptible,
+/// for wall-clock limits, is the builder's choice: the ticker advances the
+/// epoch, a store's deadline traps the guest.)
 fn engine_config() -> Config {
     let mut config = Config::new();
     config.wasm_component_model(true);
-    // Wall-clock limits: the ticker advances the epoch, a store's deadline
-    // traps the guest.
-    config.epoch_interruption(true);
     // The same expansion on every machine: no NaN bit patterns or relaxed-SIMD
     // results that depend on the CPU.
     config.cranelift_nan_canonicalization(true);
@@ -284,7 +305,7 @@ fn engine_config() -> Config {
 }
 
 /// Advances the engine's epoch every [`Limits::TICK`] until dropped.
-struct EpochTicker {
+pub(crate) struct EpochTicker {
     stop: Option<mpsc::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }

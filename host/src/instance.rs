@@ -40,10 +40,12 @@ impl MacroInstance {
     /// a new time budget; memory use and the guest's globals carry over.
     pub fn expand(&mut self, invocation: &Invocation<'_>) -> Result<Expansion> {
         let component = &self.component;
-        component.check(invocation)?;
+        component.check_macro(invocation.kind, invocation.name)?;
         let limits = &component.inner.host.limits;
         self.store.data_mut().reset();
-        self.store.set_epoch_deadline(limits.timeout_ticks());
+        if component.inner.host.ticker.is_some() {
+            self.store.set_epoch_deadline(limits.timeout_ticks());
+        }
         run(
             &mut self.store,
             &self.instance,

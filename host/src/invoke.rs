@@ -6,12 +6,12 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 use wasmtime::{Store, Trap};
 
-use crate::bindings::ProcMacro;
+use crate::bindings::{ProcMacro, wire};
 use crate::component::chain;
 use crate::decode::decode;
 use crate::deny::Denied;
 use crate::diagnostics::{Diagnostic, Level};
-use crate::spans::{InvalidSpan, TooManySpans};
+use crate::spans::{InvalidSpan, OracleFailed, SpanTable, Spans, TooManySpans};
 use crate::state::ExpansionState;
 use crate::tokens::{OutputError, flatten};
 use crate::{Error, Limits, MacroKind, Result};
@@ -146,31 +146,30 @@ pub(crate) fn run(
     limits: &Limits,
     invocation: &Invocation<'_>,
 ) -> Result<Expansion> {
-    let state = store.data_mut();
-    state.spans.source_file = invocation.source_file.map(Path::to_path_buf);
-    let input = flatten(invocation.input, &mut state.spans);
-    let args = invocation.args.map(|args| flatten(args, &mut state.spans));
-    let result = instance.procbox_proc_macro_macros().call_expand(
-        &mut *store,
+    let mut spans = SpanTable::new();
+    spans.source_file = invocation.source_file.map(Path::to_path_buf);
+    let input = flatten(invocation.input, &mut spans);
+    let args = invocation.args.map(|args| flatten(args, &mut spans));
+    *store.data_mut().spans = Spans::Local(spans);
+    let expansion = call(
+        store,
+        instance,
+        site,
+        limits,
         invocation.name,
         &input,
         args.as_ref(),
-    );
-    let expansion = match result {
-        Ok(expansion) => expansion,
-        Err(e) => return Err(classify(e, store.data(), site, limits)),
-    };
+    )?;
     let state = store.data();
+    let Spans::Local(spans) = &*state.spans else {
+        return Err(invalid_output(
+            site,
+            "internal: the span table changed hands".into(),
+        ));
+    };
     let output_tokens = expansion.tokens.tokens.len();
-    let (tokens, diagnostics) = decode(expansion, &state.spans, limits).map_err(|e| match e {
-        OutputError::TooLarge(what, limit) => Error::OutputTooLarge {
-            component: site.component.to_owned(),
-            name: site.name.to_owned(),
-            what,
-            limit,
-        },
-        OutputError::Invalid(reason) => invalid_output(site, reason),
-    })?;
+    let (tokens, diagnostics) =
+        decode(expansion, spans, limits).map_err(|e| output_error(site, e))?;
     let stats = ExpansionStats {
         input_tokens: input.tokens.len() + args.as_ref().map_or(0, |a| a.tokens.len()),
         output_tokens,
@@ -182,6 +181,36 @@ pub(crate) fn run(
         diagnostics,
         stats,
     })
+}
+
+/// Calls the guest's `expand` with the flat input, whose spans the store's
+/// span table holds.
+pub(crate) fn call(
+    store: &mut Store<ExpansionState>,
+    instance: &ProcMacro,
+    site: &Site<'_>,
+    limits: &Limits,
+    name: &str,
+    input: &wire::TokenStream,
+    args: Option<&wire::TokenStream>,
+) -> Result<wire::Expansion> {
+    instance
+        .procbox_proc_macro_macros()
+        .call_expand(&mut *store, name, input, args)
+        .map_err(|e| classify(e, store.data(), site, limits))
+}
+
+/// The error for output the host refuses.
+pub(crate) fn output_error(site: &Site<'_>, error: OutputError) -> Error {
+    match error {
+        OutputError::TooLarge(what, limit) => Error::OutputTooLarge {
+            component: site.component.to_owned(),
+            name: site.name.to_owned(),
+            what,
+            limit,
+        },
+        OutputError::Invalid(reason) => invalid_output(site, reason),
+    }
 }
 
 fn invalid_output(site: &Site<'_>, reason: String) -> Error {
@@ -240,6 +269,13 @@ pub(crate) fn classify(
     if error.downcast_ref::<TooManySpans>().is_some() {
         return invalid_output(site, chain(&error));
     }
+    if let Some(OracleFailed(reason)) = error.downcast_ref::<OracleFailed>() {
+        return Error::SpanQuery {
+            component,
+            name,
+            reason: reason.clone(),
+        };
+    }
     if hostcall_fuel_exhausted(&error) {
         let limit = limits.hostcall_fuel();
         return Error::OutputTooLarge {
@@ -282,7 +318,7 @@ fn undeclared_call(error: &wasmtime::Error) -> Option<(String, String)> {
     let frame = backtrace.frames().first()?;
     let stub = frame
         .func_name()?
-        .strip_prefix(procbox_manifest::UNDECLARED_PREFIX)?;
+        .strip_prefix(procbox_protocol::world::UNDECLARED_PREFIX)?;
     let (interface, function) = stub.split_once('#')?;
     Some((interface.to_owned(), function.to_owned()))
 }

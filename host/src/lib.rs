@@ -49,6 +49,7 @@ mod decode;
 mod deny;
 mod diagnostics;
 mod error;
+mod flat;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -61,16 +62,16 @@ mod literals;
 mod macros;
 mod panics;
 mod pool;
-mod span_range;
 mod spans;
 mod state;
 mod tokens;
 mod wasi;
 
-pub use cache::CacheOutcome;
+pub use cache::{CacheOutcome, sha256_hex};
 pub use component::MacroComponent;
 pub use diagnostics::{Diagnostic, Level, Origin};
 pub use error::{Error, Result};
+pub use flat::{FlatExpansion, FlatInvocation};
 pub use grants::{DEFAULT_SEED, Grants};
 pub use host::{Host, HostBuilder, default_cache_dir};
 pub use instance::MacroInstance;
@@ -78,6 +79,8 @@ pub use invoke::{Expansion, ExpansionStats, Invocation};
 pub use limits::Limits;
 pub use macros::{MacroInfo, MacroKind};
 pub use procbox_manifest::{Capability, Manifest};
+pub use procbox_protocol as protocol;
+pub use spans::SpanOracle;
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,9 @@ use crate::bindings::wire;
 #[non_exhaustive]
 pub struct Limits {
     /// Wall-clock time for one expansion (enforced by epoch interruption, to
-    /// within [`Limits::TICK`]). Default: 10 s.
+    /// within [`Limits::TICK`], unless the host was built without it:
+    /// [`HostBuilder::epoch_interruption`](crate::HostBuilder::epoch_interruption)).
+    /// Default: 10 s.
     pub timeout: Duration,
     /// Linear memory of the instance, in bytes. Default: 512 MiB.
     pub memory: usize,

@@ -5,31 +5,11 @@ use std::fmt;
 
 use crate::bindings::wire;
 use crate::tokens::is_ident;
+pub use procbox_protocol::MacroKind;
 
 /// The most macros a component may declare. Real crates declare a handful;
 /// the bound keeps a hostile list from making loading slow or large.
 pub(crate) const MAX_MACROS: usize = 10_000;
-
-/// The kind of a procedural macro.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MacroKind {
-    /// `#[proc_macro_derive]`, used as `#[derive(Name)]`.
-    Derive,
-    /// `#[proc_macro_attribute]`, used as `#[name(args)]`.
-    Attribute,
-    /// `#[proc_macro]`, used as `name!(...)`.
-    Function,
-}
-
-impl fmt::Display for MacroKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            MacroKind::Derive => "derive",
-            MacroKind::Attribute => "attribute",
-            MacroKind::Function => "function-like",
-        })
-    }
-}
 
 /// A macro exported by a component.
 #[derive(Clone, Debug, PartialEq, Eq)]

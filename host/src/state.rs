@@ -7,12 +7,13 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::limits::MemoryLimiter;
 use crate::panics::GuestPanic;
-use crate::spans::SpanTable;
+use crate::spans::{SpanTable, Spans};
 
 /// Everything the host keeps for one expansion. A fresh one per expansion is
 /// what makes expansions independent of each other.
 pub(crate) struct ExpansionState {
-    pub(crate) spans: ThreadBound<SpanTable>,
+    /// Who holds the spans behind the guest's handles (set per expansion).
+    pub(crate) spans: ThreadBound<Spans>,
     pub(crate) panic: Option<GuestPanic>,
     pub(crate) limiter: MemoryLimiter,
     /// Calls the guest made to the `spans` import.
@@ -26,7 +27,7 @@ pub(crate) struct ExpansionState {
 impl ExpansionState {
     pub(crate) fn new(memory_limit: usize, wasi: Option<WasiCtx>) -> ExpansionState {
         ExpansionState {
-            spans: ThreadBound(SpanTable::new()),
+            spans: ThreadBound(Spans::Local(SpanTable::new())),
             panic: None,
             limiter: MemoryLimiter {
                 max: memory_limit,
@@ -42,7 +43,7 @@ impl ExpansionState {
     /// Forgets the previous expansion of a reused instance (its spans and
     /// panic); the memory limit keeps counting what the instance holds.
     pub(crate) fn reset(&mut self) {
-        self.spans = ThreadBound(SpanTable::new());
+        self.spans = ThreadBound(Spans::Local(SpanTable::new()));
         self.panic = None;
         self.span_queries = 0;
     }

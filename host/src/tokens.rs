@@ -11,7 +11,7 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, TokenStream,
 use crate::Limits;
 use crate::bindings::wire;
 use crate::literals;
-use crate::spans::SpanTable;
+use crate::spans::{InvalidSpan, SpanTable};
 
 /// The characters rustc accepts in a `Punct`.
 const PUNCT_CHARS: &[char] = &[
@@ -170,12 +170,7 @@ pub(crate) fn unflatten(
                 })
             }
             wire::Token::Punct(t) => {
-                if !PUNCT_CHARS.contains(&t.ch) {
-                    return Err(invalid(format!(
-                        "`{}` is not a punctuation character",
-                        t.ch.escape_debug()
-                    )));
-                }
+                check_punct(t.ch)?;
                 let spacing = match t.spacing {
                     wire::Spacing::Alone => Spacing::Alone,
                     wire::Spacing::Joint => Spacing::Joint,
@@ -199,6 +194,71 @@ pub(crate) fn unflatten(
     close_groups(&mut stack, tokens.len(), &span)?;
     let root = stack.pop().ok_or_else(|| invalid("internal: no root"))?;
     Ok(root.trees.into_iter().collect())
+}
+
+/// Checks the guest's output tokens as [`unflatten`] does, without building
+/// them, for spans the caller holds: `known` says whether a handle is one of
+/// its spans.
+pub(crate) fn check(
+    stream: &wire::TokenStream,
+    known: impl Fn(u32) -> bool,
+    limits: &Limits,
+) -> Result<(), OutputError> {
+    let tokens = &stream.tokens;
+    parse_literals(stream)?;
+    let span = |handle: u32| match known(handle) {
+        true => Ok(()),
+        false => Err(invalid(InvalidSpan(handle).to_string())),
+    };
+    // Where each open group ends; the root ends with the stream.
+    let mut ends = vec![tokens.len()];
+    for (at, token) in tokens.iter().enumerate() {
+        while ends.len() > 1 && ends.last() == Some(&at) {
+            ends.pop();
+        }
+        match token {
+            wire::Token::Group(g) => {
+                let end = at + 1 + g.len as usize;
+                if end > ends.last().copied().unwrap_or(tokens.len()) {
+                    return Err(invalid(format!(
+                        "the group at token {at} claims {} tokens, more than its parent holds",
+                        g.len
+                    )));
+                }
+                if ends.len() > limits.output_depth {
+                    return Err(invalid(format!(
+                        "groups are nested deeper than {} levels",
+                        limits.output_depth
+                    )));
+                }
+                for handle in [g.span, g.span_open, g.span_close] {
+                    span(handle)?;
+                }
+                ends.push(end);
+            }
+            wire::Token::Ident(t) => {
+                check_ident(text(stream, t.text)?, t.is_raw)?;
+                span(t.span)?;
+            }
+            wire::Token::Punct(t) => {
+                check_punct(t.ch)?;
+                span(t.span)?;
+            }
+            // Their text was checked with the others', above.
+            wire::Token::Literal(t) => span(t.span)?,
+        }
+    }
+    Ok(())
+}
+
+fn check_punct(ch: char) -> Result<(), OutputError> {
+    match PUNCT_CHARS.contains(&ch) {
+        true => Ok(()),
+        false => Err(invalid(format!(
+            "`{}` is not a punctuation character",
+            ch.escape_debug()
+        ))),
+    }
 }
 
 /// Pops every group that ends at token `at` into its parent.
@@ -327,6 +387,24 @@ mod tests {
         })
     }
 
+    /// Why `stream` is refused, by `unflatten` and, with the same reason, by
+    /// `check` (spans: those of an empty table, the call and mixed sites).
+    fn refused(stream: &wire::TokenStream) -> String {
+        let unflattened = reason(unflatten(stream, &SpanTable::new(), &limits()));
+        match check(stream, |h| h < 2, &limits()) {
+            Err(OutputError::Invalid(checked)) => assert_eq!(checked, unflattened),
+            other => panic!("check accepts what unflatten refuses ({unflattened}): {other:?}"),
+        }
+        unflattened
+    }
+
+    /// `stream` rebuilt by `unflatten`, which `check` accepts too.
+    fn accepted(stream: &wire::TokenStream) -> TokenStream {
+        let checked = check(stream, |h| h < 2, &limits());
+        assert!(checked.is_ok(), "{checked:?}");
+        unflatten(stream, &SpanTable::new(), &limits()).expect("valid")
+    }
+
     fn reason(result: Result<TokenStream, OutputError>) -> String {
         match result {
             Err(OutputError::Invalid(reason)) => reason,
@@ -391,31 +469,18 @@ mod tests {
             ("a-b", false),
         ];
         for (name, is_raw) in cases {
-            let out = unflatten(
-                &stream(name, vec![ident(0, name.len() as u32, is_raw)]),
-                &SpanTable::new(),
-                &limits(),
-            );
-            let reason = reason(out);
+            let reason = refused(&stream(name, vec![ident(0, name.len() as u32, is_raw)]));
             assert!(reason.contains("identifier"), "{name:?}: {reason}");
         }
-        let ok = unflatten(
-            &stream("fn", vec![ident(0, 2, false)]),
-            &SpanTable::new(),
-            &limits(),
-        );
-        assert!(ok.is_ok(), "keywords are identifiers");
+        // Keywords are identifiers.
+        accepted(&stream("fn", vec![ident(0, 2, false)]));
     }
 
     #[test]
     fn malformed_literals_are_refused() {
         for bad in ["1 2", "\"open", "// comment", "x", "'ab'", "1.0.0", "- 1"] {
-            let out = unflatten(
-                &stream(bad, vec![literal(0, bad.len() as u32)]),
-                &SpanTable::new(),
-                &limits(),
-            );
-            assert!(reason(out).contains("not a valid literal"), "{bad:?}");
+            let reason = refused(&stream(bad, vec![literal(0, bad.len() as u32)]));
+            assert!(reason.contains("not a valid literal"), "{bad:?}");
         }
         // Valid ones, negative numbers included, pass, whatever their order.
         let text = "-1\"a\"2.5f32-3i8b'x'";
@@ -426,7 +491,7 @@ mod tests {
             literal(11, 4),
             literal(15, 4),
         ];
-        let out = unflatten(&stream(text, tokens), &SpanTable::new(), &limits()).expect("valid");
+        let out = accepted(&stream(text, tokens));
         assert_eq!(out.to_string(), "- 1 \"a\" 2.5f32 - 3i8 b'x'");
     }
 
@@ -437,73 +502,40 @@ mod tests {
             spacing: wire::Spacing::Alone,
             span: 0,
         });
-        assert!(
-            reason(unflatten(
-                &stream("", vec![punct]),
-                &SpanTable::new(),
-                &limits()
-            ))
-            .contains("punctuation")
-        );
+        assert!(refused(&stream("", vec![punct])).contains("punctuation"));
 
-        let outside = unflatten(
-            &stream("ab", vec![ident(1, 5, false)]),
-            &SpanTable::new(),
-            &limits(),
-        );
-        assert!(reason(outside).contains("outside the token text"));
-        let split = unflatten(
-            &stream("é", vec![ident(1, 1, false)]),
-            &SpanTable::new(),
-            &limits(),
-        );
-        assert!(reason(split).contains("splits a character"));
-        let overflow = unflatten(
-            &stream("a", vec![ident(u32::MAX, u32::MAX, false)]),
-            &SpanTable::new(),
-            &limits(),
-        );
-        assert!(reason(overflow).contains("outside the token text"));
+        let outside = refused(&stream("ab", vec![ident(1, 5, false)]));
+        assert!(outside.contains("outside the token text"));
+        let split = refused(&stream("é", vec![ident(1, 1, false)]));
+        assert!(split.contains("splits a character"));
+        let overflow = refused(&stream("a", vec![ident(u32::MAX, u32::MAX, false)]));
+        assert!(overflow.contains("outside the token text"));
 
         let forged = wire::Token::Ident(wire::IdentToken {
             text: wire::TextRange { start: 0, len: 1 },
             is_raw: false,
             span: 999,
         });
-        let out = reason(unflatten(
-            &stream("a", vec![forged]),
-            &SpanTable::new(),
-            &limits(),
-        ));
+        let out = refused(&stream("a", vec![forged]));
         assert!(out.contains("span handle 999"), "{out}");
     }
 
     #[test]
     fn bad_group_lengths_and_depth_are_refused() {
         let claims_too_much = stream("a", vec![group(5), ident(0, 1, false)]);
-        assert!(
-            reason(unflatten(&claims_too_much, &SpanTable::new(), &limits()))
-                .contains("more than its parent")
-        );
+        assert!(refused(&claims_too_much).contains("more than its parent"));
         let escapes_parent = stream(
             "a",
             vec![group(1), group(2), ident(0, 1, false), ident(0, 1, false)],
         );
-        assert!(
-            reason(unflatten(&escapes_parent, &SpanTable::new(), &limits()))
-                .contains("more than its parent")
-        );
+        assert!(refused(&escapes_parent).contains("more than its parent"));
 
         let depth = limits().output_depth as u32 + 10;
         let nested: Vec<_> = (0..depth).map(|i| group(depth - i - 1)).collect();
-        assert!(
-            reason(unflatten(&stream("", nested), &SpanTable::new(), &limits()))
-                .contains("nested deeper")
-        );
+        assert!(refused(&stream("", nested)).contains("nested deeper"));
 
         let fine: Vec<_> = (0..100u32).map(|i| group(99 - i)).collect();
-        let out = unflatten(&stream("", fine), &SpanTable::new(), &limits())
-            .expect("100 levels are fine");
+        let out = accepted(&stream("", fine));
         assert_eq!(out.to_string().matches('(').count(), 100);
     }
 }

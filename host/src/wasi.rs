@@ -6,7 +6,7 @@
 //! they would make expansions depend on the time); `env` is
 //! `wasi:cli/environment`.
 
-use procbox_manifest::Capability;
+use procbox_protocol::Capability;
 use wasmtime::component::{HasData, Linker, ResourceTable};
 use wasmtime_wasi::WasiView;
 use wasmtime_wasi::cli::{WasiCli, WasiCliView};
@@ -51,25 +51,4 @@ pub(crate) fn link(
         }
     }
     Ok(())
-}
-
-/// Whether an import (`wasi:random/insecure-seed@0.2.6`) is one that linking
-/// `capability` defines: the interfaces [`link`] adds, a subset of what the
-/// capability may import (`Capability::interfaces`). `fs-read` may import
-/// `wasi:clocks/wall-clock` (file timestamps use its types), but its
-/// functions stay denied: they would make an expansion depend on the time.
-pub(crate) fn defines(capability: Capability, import: &str) -> bool {
-    let interface = import.split('@').next().unwrap_or(import);
-    let linked: &[&str] = match capability {
-        Capability::RandomSeed => &["wasi:random/insecure-seed"],
-        Capability::Env => &["wasi:cli/environment"],
-        Capability::FsRead => &[
-            "wasi:filesystem/types",
-            "wasi:filesystem/preopens",
-            "wasi:io/error",
-            "wasi:io/poll",
-            "wasi:io/streams",
-        ],
-    };
-    linked.contains(&interface)
 }

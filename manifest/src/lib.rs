@@ -13,74 +13,16 @@
 
 #![warn(missing_docs)]
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// The name of the custom section holding the manifest.
-pub const SECTION: &str = "procbox-manifest";
+pub const SECTION: &str = procbox_protocol::world::MANIFEST_SECTION;
 
 /// The version of the section's format.
 pub const FORMAT: u32 = 1;
 
-/// The name prefix of the function `procbox-ld` puts in place of an import
-/// the manifest does not declare (`procbox-undeclared:wasi:cli/stdout@0.2.0#get-stdout`):
-/// it only traps, and the host finds its name in the trap's backtrace.
-pub const UNDECLARED_PREFIX: &str = "procbox-undeclared:";
-
-/// A capability a macro can declare.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Capability {
-    /// `wasi:random/insecure-seed`: a seed for `HashMap` and friends.
-    RandomSeed,
-    /// `wasi:filesystem` (types, preopens): one read-only directory.
-    FsRead,
-    /// `wasi:cli/environment`: the variables the manifest lists.
-    Env,
-}
-
-impl Capability {
-    /// Every capability, in declaration order.
-    pub const ALL: [Capability; 3] = [Capability::RandomSeed, Capability::FsRead, Capability::Env];
-
-    /// The name used in `Cargo.toml`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Capability::RandomSeed => "random-seed",
-            Capability::FsRead => "fs-read",
-            Capability::Env => "env",
-        }
-    }
-
-    /// The WASI interfaces (without version) this capability may import.
-    ///
-    /// `fs-read` needs the I/O interfaces its streams and errors come from.
-    pub fn interfaces(self) -> &'static [&'static str] {
-        match self {
-            Capability::RandomSeed => &["wasi:random/insecure-seed"],
-            Capability::FsRead => &[
-                "wasi:filesystem/types",
-                "wasi:filesystem/preopens",
-                "wasi:io/streams",
-                "wasi:io/error",
-                "wasi:io/poll",
-                "wasi:clocks/wall-clock",
-            ],
-            Capability::Env => &["wasi:cli/environment"],
-        }
-    }
-
-    fn parse(name: &str) -> Option<Capability> {
-        Capability::ALL.into_iter().find(|c| c.name() == name)
-    }
-}
-
-impl fmt::Display for Capability {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use procbox_protocol::Capability;
+pub use procbox_protocol::world::UNDECLARED_PREFIX;
 
 /// What a macro component declares.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +30,7 @@ pub struct Manifest {
     /// The format version ([`FORMAT`]).
     pub version: u32,
     /// Declared capabilities, sorted, without duplicates.
+    #[serde(with = "capability_names")]
     pub capabilities: Vec<Capability>,
     /// Environment variables exposed by `env`.
     #[serde(default)]
@@ -123,9 +66,7 @@ impl Manifest {
                         let name = item.as_str().ok_or_else(|| {
                             format!("`capabilities` holds {item}, which is not a name; valid names: {valid}")
                         })?;
-                        let capability = Capability::parse(name).ok_or_else(|| {
-                            format!("unknown capability `{name}`; valid names: {valid}")
-                        })?;
+                        let capability: Capability = name.parse().map_err(|e| format!("{e}"))?;
                         manifest.capabilities.push(capability);
                     }
                 }
@@ -175,10 +116,7 @@ impl Manifest {
     /// Whether a WASI import (`wasi:cli/environment@0.2.6`) is allowed by
     /// the declared capabilities (imports of the procbox world itself always are).
     pub fn allows(&self, import: &str) -> bool {
-        let interface = import.split('@').next().unwrap_or(import);
-        self.capabilities
-            .iter()
-            .any(|c| c.interfaces().contains(&interface))
+        self.capabilities.iter().any(|c| c.allows(import))
     }
 
     /// The custom section's contents.
@@ -197,6 +135,30 @@ impl Manifest {
             ));
         }
         Ok(manifest)
+    }
+}
+
+/// Capabilities in the section as their names (`"random-seed"`).
+mod capability_names {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Capability;
+
+    pub(super) fn serialize<S: Serializer>(
+        capabilities: &[Capability],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let names: Vec<&str> = capabilities.iter().map(|c| c.name()).collect();
+        names.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Capability>, D::Error> {
+        Vec::<String>::deserialize(deserializer)?
+            .iter()
+            .map(|name| name.parse().map_err(serde::de::Error::custom))
+            .collect()
     }
 }
 

@@ -1,6 +1,7 @@
-//! [`ShimGrants`]: the capabilities a shim grants, fixed when it is generated.
+//! [`ShimGrants`]: the capabilities a shim grants, fixed when it is
+//! generated, and resolved in the build that uses it.
 
-use procbox_host::Grants;
+use procbox_protocol::{DEFAULT_SEED, Grants};
 
 /// The capabilities a generated shim grants its component: a constant, so
 /// they are visible in the shim's source and reviewed with it.
@@ -26,10 +27,11 @@ impl ShimGrants {
         env: &[],
     };
 
-    /// Grants `random-seed` with procbox's fixed seed, so expansions are the
-    /// same on every build.
+    /// Grants `random-seed` with procbox's fixed seed
+    /// ([`DEFAULT_SEED`](procbox_protocol::DEFAULT_SEED)), so expansions are
+    /// the same on every build.
     pub const fn random_seed(self) -> ShimGrants {
-        self.random_seed_value(procbox_host::DEFAULT_SEED)
+        self.random_seed_value(DEFAULT_SEED)
     }
 
     /// Grants `random-seed` with `seed`.
@@ -58,37 +60,55 @@ impl ShimGrants {
         self
     }
 
-    /// The host's grants, with `env` values read now.
-    pub(crate) fn to_grants(self) -> Grants {
-        let mut grants = Grants::new();
-        if let Some(seed) = self.seed {
+    /// The grants for an expansion now: the `fs-read` directory found and
+    /// `env` values read from rustc's environment.
+    pub(crate) fn resolve(self) -> Result<Grants, String> {
+        let fs_read = match self.fs_read {
+            FsRead::None => None,
+            FsRead::Dir(dir) => Some(dir.to_owned()),
+            FsRead::ManifestDir => Some(std::env::var("CARGO_MANIFEST_DIR").map_err(|_| {
+                "the shim grants `fs-read` on the crate's directory, but CARGO_MANIFEST_DIR is \
+                 not set: build with cargo"
+                    .to_owned()
+            })?),
+        };
+        let env = self
+            .env
+            .iter()
+            .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?)))
+            .collect();
+        Ok(Grants {
+            random_seed: self.seed,
+            fs_read,
+            env,
+        })
+    }
+
+    /// The in-process host's grants, resolved now.
+    #[cfg(feature = "embedded")]
+    pub(crate) fn to_host(self) -> Result<procbox_host::Grants, String> {
+        let resolved = self.resolve()?;
+        let mut grants = procbox_host::Grants::new();
+        if let Some(seed) = resolved.random_seed {
             grants = grants.random_seed_value(seed);
         }
-        grants = match self.fs_read {
-            FsRead::None => grants,
-            FsRead::ManifestDir => grants.fs_read_manifest_dir(),
-            FsRead::Dir(dir) => grants.fs_read(dir),
-        };
-        for name in self.env {
-            if let Ok(value) = std::env::var(name) {
-                grants = grants.env(*name, value);
-            }
+        if let Some(dir) = resolved.fs_read {
+            grants = grants.fs_read(dir);
         }
-        grants
+        for (name, value) in resolved.env {
+            grants = grants.env(name, value);
+        }
+        Ok(grants)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use procbox_host::Capability;
 
     #[test]
     fn nothing_is_granted_unless_asked() {
-        let grants = ShimGrants::NONE.to_grants();
-        for capability in Capability::ALL {
-            assert!(!grants.grants(capability), "{capability}");
-        }
+        assert_eq!(ShimGrants::NONE.resolve(), Ok(Grants::default()));
     }
 
     #[test]
@@ -97,18 +117,15 @@ mod tests {
         unsafe { std::env::set_var("PROCBOX_SHIM_TEST_VAR", "x") };
         const GRANTS: ShimGrants = ShimGrants::NONE
             .random_seed()
-            .fs_read_manifest_dir()
+            .fs_read("/data")
             .env(&["PROCBOX_SHIM_TEST_VAR", "PROCBOX_SHIM_TEST_UNSET"]);
-        let grants = GRANTS.to_grants();
-        assert!(grants.grants(Capability::RandomSeed));
-        assert!(grants.grants(Capability::FsRead));
-        assert!(grants.grants(Capability::Env));
         assert_eq!(
-            grants,
-            Grants::new()
-                .random_seed()
-                .fs_read_manifest_dir()
-                .env("PROCBOX_SHIM_TEST_VAR", "x")
+            GRANTS.resolve(),
+            Ok(Grants {
+                random_seed: Some(DEFAULT_SEED),
+                fs_read: Some("/data".into()),
+                env: vec![("PROCBOX_SHIM_TEST_VAR".into(), "x".into())],
+            })
         );
     }
 }

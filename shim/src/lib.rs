@@ -1,54 +1,140 @@
 //! The runtime of the native `proc-macro` crates that `procbox shim`
-//! generates: each entry point hands its tokens to an embedded macro
-//! component, expanded in the procbox sandbox inside rustc.
+//! generates: each entry point hands its tokens to a macro component, run in
+//! the procbox sandbox by `procbox serve`, and returns what it expanded to.
 //!
-//! A generated shim is a build script that checks the component file
-//! against the SHA-256 it was reviewed with (a changed file fails the build,
-//! asking for a review) and copies it to `OUT_DIR`, and a few lines per
-//! macro:
+//! It depends on `std`, `proc_macro` and `procbox-protocol` alone, so a
+//! consumer's build compiles no wasmtime, no `syn`, nothing heavy: the
+//! sandbox is one program, installed once per machine
+//! (`cargo install --path cli` in the procbox tree), that the shim starts
+//! on the first expansion in a rustc process and talks to over a pipe.
+//!
+//! A generated shim is a few lines per macro:
 //!
 //! ```ignore
+//! use proc_macro::TokenStream;
 //! use procbox_shim::{Component, ShimGrants};
 //!
 //! static COMPONENT: Component = Component::new(
 //!     "json_derive.wasm",
-//!     include_bytes!(concat!(env!("OUT_DIR"), "/json_derive.wasm")),
-//!     "<sha256 of the file>",
+//!     include_bytes!("../json_derive.wasm"),
+//!     "<sha256 the component was reviewed as>",
 //!     ShimGrants::NONE,
 //! );
 //!
 //! #[proc_macro_derive(ToJson, attributes(json))]
-//! pub fn derive_to_json(item: proc_macro::TokenStream) -> proc_macro::TokenStream {
+//! pub fn derive_to_json(item: TokenStream) -> TokenStream {
 //!     COMPONENT.derive("ToJson", item)
 //! }
 //! ```
 //!
-//! Running inside rustc shapes the host's configuration ([`Component`]):
-//! - wasmtime installs no signal handlers (rustc has its own for stack
-//!   overflows); out-of-bounds accesses are caught by explicit checks;
-//! - the guest runs on rustc's thread, whose stack (8 MiB) is far larger than
-//!   wasmtime's wasm stack limit (512 KiB), so a deep recursion in the macro
-//!   traps cleanly;
-//! - one engine per rustc process, created on first use, with the epoch
-//!   thread that enforces the time limit;
-//! - compiled code is cached in the per-user procbox cache
-//!   ([`procbox_host::default_cache_dir`]: `$PROCBOX_CACHE_DIR` or
-//!   `~/.cache/procbox`), so only the first build on a machine compiles the
-//!   component.
+//! What stays in rustc's process: the expansion's spans. The shim converts
+//! `proc_macro` tokens to the protocol's flat stream directly, keeps their
+//! spans in a table and sends handles; it answers the macro's span queries
+//! (line, column, file, source text) from the compiler's spans, and rebuilds
+//! the output with them, so errors point at the user's code.
 //!
-//! Every failure (a panic in the macro, a timeout, a capability that was not
-//! granted, embedded bytes that do not match their hash) becomes a
-//! `compile_error!` naming the macro, never a crash of rustc; a component
-//! file that changed after the shim was generated fails its build script
-//! first.
+//! Every failure is a `compile_error!` that says what to do, never a panic
+//! or a crash of rustc: `procbox` not installed (with the command that
+//! installs it), a server of another protocol version, a server that stopped
+//! (with the end of its error output; the next expansion starts a new one),
+//! a macro past its time limit (the server is killed), a component that is
+//! not the one the shim was generated from (the server checks the embedded
+//! bytes against the reviewed SHA-256 before loading them).
+//!
+//! With the `embedded` feature the sandbox runs inside rustc's own process
+//! instead (`procbox-host`, with wasmtime), for builds that cannot run a
+//! helper program; see the README for what it costs.
 
 #![warn(missing_docs)]
 
 extern crate proc_macro;
 
-mod component;
+#[cfg(not(feature = "embedded"))]
+mod client;
+#[cfg(feature = "embedded")]
+mod embedded;
 mod grants;
 mod report;
+#[cfg(not(feature = "embedded"))]
+mod spans;
+#[cfg(not(feature = "embedded"))]
+mod tokens;
 
-pub use component::Component;
+use std::time::Duration;
+
+use proc_macro::{Span, TokenStream};
+use procbox_protocol::MacroKind;
+
 pub use grants::ShimGrants;
+
+/// A macro component embedded in a shim.
+pub struct Component {
+    file: &'static str,
+    bytes: &'static [u8],
+    sha256: &'static str,
+    grants: ShimGrants,
+    timeout: Duration,
+    #[cfg(feature = "embedded")]
+    loaded: embedded::Loaded,
+}
+
+impl Component {
+    /// The component in `bytes`, from `file`; `sha256` is its hash when
+    /// `procbox shim` generated the shim (after review): bytes with another
+    /// hash are refused before any of them runs. `grants` is what it may use.
+    pub const fn new(
+        file: &'static str,
+        bytes: &'static [u8],
+        sha256: &'static str,
+        grants: ShimGrants,
+    ) -> Component {
+        Component {
+            file,
+            bytes,
+            sha256,
+            grants,
+            timeout: Duration::from_secs(10),
+            #[cfg(feature = "embedded")]
+            loaded: embedded::Loaded::new(),
+        }
+    }
+
+    /// The same component with a time limit per expansion other than the
+    /// default of 10 s.
+    pub const fn timeout(mut self, limit: Duration) -> Component {
+        self.timeout = limit;
+        self
+    }
+
+    /// Runs the derive `name` on `item`.
+    pub fn derive(&self, name: &str, item: TokenStream) -> TokenStream {
+        self.expand(MacroKind::Derive, name, None, item)
+    }
+
+    /// Runs the attribute macro `name` with `args` on `item`.
+    pub fn attribute(&self, name: &str, args: TokenStream, item: TokenStream) -> TokenStream {
+        self.expand(MacroKind::Attribute, name, Some(args), item)
+    }
+
+    /// Runs the function-like macro `name` on `input`.
+    pub fn function(&self, name: &str, input: TokenStream) -> TokenStream {
+        self.expand(MacroKind::Function, name, None, input)
+    }
+
+    /// The one place that chooses where the sandbox runs.
+    fn expand(
+        &self,
+        kind: MacroKind,
+        name: &str,
+        args: Option<TokenStream>,
+        input: TokenStream,
+    ) -> TokenStream {
+        #[cfg(not(feature = "embedded"))]
+        let expanded = client::expand(self, kind, name, args, input);
+        #[cfg(feature = "embedded")]
+        let expanded = embedded::expand(self, kind, name, args, input);
+        expanded.unwrap_or_else(|message| {
+            report::compile_error(&format!("procbox: {message}"), Span::call_site())
+        })
+    }
+}

@@ -1,9 +1,34 @@
 //! Turning what went wrong into something rustc reports at the right place.
 
-use proc_macro2::{Span, TokenStream};
-use quote::quote_spanned;
+use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 
-/// `::core::compile_error!("message")`, at `span`.
+/// `::core::compile_error! { "message" }`, at `span`.
 pub(crate) fn compile_error(message: &str, span: Span) -> TokenStream {
-    quote_spanned!(span=> ::core::compile_error! { #message })
+    let punct = |ch, spacing| {
+        let mut punct = Punct::new(ch, spacing);
+        punct.set_span(span);
+        TokenTree::Punct(punct)
+    };
+    let mut text = Literal::string(message);
+    text.set_span(span);
+    let mut body = Group::new(Delimiter::Brace, TokenTree::Literal(text).into());
+    body.set_span(span);
+    [
+        punct(':', Spacing::Joint),
+        punct(':', Spacing::Alone),
+        TokenTree::Ident(Ident::new("core", span)),
+        punct(':', Spacing::Joint),
+        punct(':', Spacing::Alone),
+        TokenTree::Ident(Ident::new("compile_error", span)),
+        punct('!', Spacing::Alone),
+        TokenTree::Group(body),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// A warning or note a macro emitted: stable rustc has no API for them, so
+/// they go to rustc's stderr, which cargo shows.
+pub(crate) fn print(level: &str, message: &str, component: &str) {
+    eprintln!("{level}: {message} (from {component}, run by procbox)");
 }

@@ -200,6 +200,8 @@ fn main() {
     // As the cargo shim runs it inside rustc: explicit bounds checks.
     let in_rustc = load(&host(Host::builder().signal_handlers(false)), &path);
     let on_demand = load(&host(Host::builder().instances_on_demand()), &path);
+    // As `procbox serve` runs it: no epoch checks (its watchdog bounds time).
+    let no_epochs = load(&host(Host::builder().epoch_interruption(false)), &path);
     // On the same host as the current build, so only the builds differ.
     let baseline =
         std::env::var_os("PROCBOX_BENCH_BASELINE").map(|p| load(&pooled, std::path::Path::new(&p)));
@@ -230,6 +232,13 @@ fn main() {
             }),
             reused("sandbox, reused", &component, input),
             fresh("sandbox, fresh", &component, input, &expected),
+            reused("sandbox, reused, no epoch checks", &no_epochs, input),
+            fresh(
+                "sandbox, fresh, no epoch checks",
+                &no_epochs,
+                input,
+                &expected,
+            ),
             fresh(
                 "sandbox, fresh, no signal handlers",
                 &in_rustc,

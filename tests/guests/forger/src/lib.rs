@@ -19,6 +19,9 @@ wit_bindgen::generate!({
 
 struct Forger;
 
+// Only a component has these exports; a native build of the workspace (its
+// symbol names cannot be exported from a native library) leaves them out.
+#[cfg(target_family = "wasm")]
 export!(Forger);
 
 /// The largest span handle seen in any input so far: reused in a later

@@ -1,8 +1,5 @@
-//! The span table of one expansion, and the `spans` import that answers the
-//! guest's span queries from it.
-//!
-//! The guest only ever sees `u32` handles. The table holds the real
-//! `proc_macro2::Span`s (compiler spans inside rustc, fallback spans with
+//! [`SpanTable`]: the spans of one expansion held by the host itself, as
+//! `proc_macro2` spans (compiler spans inside rustc, fallback spans with
 //! locations outside it), so everything the guest returns maps back to the
 //! user's code.
 
@@ -10,15 +7,8 @@ use std::path::PathBuf;
 
 use proc_macro2::Span;
 
-use crate::bindings::procbox::proc_macro::spans::Host as SpansImport;
-use crate::span_range::Range;
-use crate::state::ExpansionState;
-
-/// The most spans a guest may create with queries (`start`, `join`, ...) in
-/// one expansion, on top of those of its input: enough for any real macro,
-/// and it keeps a hostile one from growing the host's memory (each is a
-/// [`Range`] of a few dozen bytes).
-const MAX_DERIVED_SPANS: usize = 1 << 20;
+use super::range::Range;
+use super::{Backend, InvalidSpan, MAX_DERIVED_SPANS, TooManySpans};
 
 /// Handle → span, for one expansion. Handles 0 and 1 are the call site and the
 /// mixed site, as the WIT world promises.
@@ -30,18 +20,6 @@ pub(crate) struct SpanTable {
     /// ([`Invocation::in_file`](crate::Invocation::in_file)).
     pub(crate) source_file: Option<PathBuf>,
 }
-
-/// A handle that is not in the table: forged, or kept from another expansion.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "span handle {0} does not exist in this expansion (forged, or kept from another expansion)"
-)]
-pub(crate) struct InvalidSpan(pub(crate) u32);
-
-/// The guest created more spans than [`MAX_DERIVED_SPANS`].
-#[derive(Debug, thiserror::Error)]
-#[error("the macro created more than {MAX_DERIVED_SPANS} spans with span queries")]
-pub(crate) struct TooManySpans;
 
 impl SpanTable {
     pub(crate) fn new() -> SpanTable {
@@ -91,52 +69,41 @@ impl SpanTable {
     }
 }
 
-/// The `types` interface has no functions; the linker still wants it implemented.
-impl crate::bindings::procbox::proc_macro::types::Host for ExpansionState {}
-
-impl ExpansionState {
-    /// Counts one span query, for [`ExpansionStats`](crate::ExpansionStats).
-    fn count(&mut self) -> &mut SpanTable {
-        self.span_queries += 1;
-        &mut self.spans
-    }
-}
-
-impl SpansImport for ExpansionState {
+impl Backend for SpanTable {
     fn source_text(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        Ok(self.count().query(s)?.source_text())
+        Ok(self.query(s)?.source_text())
     }
 
     fn start(&mut self, s: u32) -> wasmtime::Result<u32> {
-        let start = self.count().query(s)?.start();
-        self.spans.push_derived(start)
+        let start = self.query(s)?.start();
+        self.push_derived(start)
     }
 
     fn end(&mut self, s: u32) -> wasmtime::Result<u32> {
-        let end = self.count().query(s)?.end();
-        self.spans.push_derived(end)
+        let end = self.query(s)?.end();
+        self.push_derived(end)
     }
 
     fn line(&mut self, s: u32) -> wasmtime::Result<u32> {
-        Ok(self.count().line_column(s)?.line as u32)
+        Ok(self.line_column(s)?.line as u32)
     }
 
     fn column(&mut self, s: u32) -> wasmtime::Result<u32> {
         // proc_macro2 counts columns from 0, proc_macro from 1.
-        Ok(self.count().line_column(s)?.column as u32 + 1)
+        Ok(self.line_column(s)?.column as u32 + 1)
     }
 
     fn file(&mut self, s: u32) -> wasmtime::Result<String> {
-        let span = self.count().query(s)?.span;
-        Ok(match &self.spans.source_file {
+        let span = self.query(s)?.span;
+        Ok(match &self.source_file {
             Some(path) => path.display().to_string(),
             None => span.file(),
         })
     }
 
     fn local_file(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        let span = self.count().query(s)?.span;
-        let file = match &self.spans.source_file {
+        let span = self.query(s)?.span;
+        let file = match &self.source_file {
             Some(path) => Some(path.clone()),
             None => span.local_file(),
         };
@@ -144,24 +111,24 @@ impl SpansImport for ExpansionState {
     }
 
     fn join(&mut self, a: u32, b: u32) -> wasmtime::Result<Option<u32>> {
-        let (a, b) = (self.count().query(a)?, self.spans.query(b)?);
+        let (a, b) = (self.query(a)?, self.query(b)?);
         match a.join(b) {
-            Some(joined) => self.spans.push_derived(joined).map(Some),
+            Some(joined) => self.push_derived(joined).map(Some),
             None => Ok(None),
         }
     }
 
     fn resolved_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        let (s, other) = (self.count().query(s)?, self.spans.query(other)?);
+        let (s, other) = (self.query(s)?, self.query(other)?);
         // `s`'s place, `other`'s resolution.
         let range = s.resolved_as(s.span.resolved_at(other.span));
-        self.spans.push_derived(range)
+        self.push_derived(range)
     }
 
     fn located_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        let (s, other) = (self.count().query(s)?, self.spans.query(other)?);
+        let (s, other) = (self.query(s)?, self.query(other)?);
         // `other`'s place, `s`'s resolution.
         let range = other.resolved_as(s.span.located_at(other.span));
-        self.spans.push_derived(range)
+        self.push_derived(range)
     }
 }
