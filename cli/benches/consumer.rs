@@ -9,7 +9,10 @@
 //!   `procbox-protocol` and `procbox-shim`; the shim once more with the
 //!   compiled-code cache empty too, as on a machine's very first use;
 //! - an incremental rebuild after touching the crate (`cargo build`);
-//! - a `cargo check` after touching the crate.
+//! - a `cargo check` after touching the crate;
+//! - the last two again with `procbox-shim` and `procbox-protocol` built
+//!   optimized in the dev profile (`[profile.dev.package.procbox-shim]
+//!   opt-level = 3`), the shim's own share of the work.
 //!
 //! The cases run interleaved (each round runs each case once, starting one
 //! case later each time) and the table gives each one's median and its ratio
@@ -86,19 +89,27 @@ fn write_consumer(dir: &Path, types: usize, macro_crate: &str, macro_path: &Path
         .expect("writes lib.rs");
 }
 
-/// The two consumers.
+/// The consumers.
 #[derive(Clone, Copy, PartialEq)]
 enum Twin {
     Native,
     Shim,
+    /// The shim with `procbox-shim` and `procbox-protocol` optimized in the
+    /// dev profile (`[profile.dev.package.procbox-shim] opt-level = 3`).
+    ShimOptimized,
 }
 
 impl Twin {
-    fn dir(self) -> PathBuf {
-        bench_dir().join(match self {
+    fn name(self) -> &'static str {
+        match self {
             Twin::Native => "native",
             Twin::Shim => "shim",
-        })
+            Twin::ShimOptimized => "shim-optimized",
+        }
+    }
+
+    fn dir(self) -> PathBuf {
+        bench_dir().join(self.name())
     }
 }
 
@@ -161,14 +172,7 @@ fn touch(twin: Twin) {
 /// Runs `case` once for `twin`; its duration.
 fn measure(case: Case, twin: Twin) -> Duration {
     let warm_cache = bench_dir().join("procbox-cache");
-    let target = bench_dir().join(format!(
-        "target-{}",
-        if twin == Twin::Native {
-            "native"
-        } else {
-            "shim"
-        }
-    ));
+    let target = bench_dir().join(format!("target-{}", twin.name()));
     match case {
         Case::ColdBuild { cold_cache } => {
             let target = bench_dir().join("target-cold");
@@ -227,6 +231,17 @@ fn main() {
         &demo().join("json-derive-native"),
     );
     write_consumer(&Twin::Shim.dir(), types, "json_derive_shim", &shim);
+    write_consumer(&Twin::ShimOptimized.dir(), types, "json_derive_shim", &shim);
+    let optimized = Twin::ShimOptimized.dir().join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&optimized).expect("reads Cargo.toml");
+    std::fs::write(
+        &optimized,
+        format!(
+            "{manifest}\n[profile.dev.package.procbox-shim]\nopt-level = 3\n\n\
+             [profile.dev.package.procbox-protocol]\nopt-level = 3\n"
+        ),
+    )
+    .expect("writes Cargo.toml");
 
     let cases = [
         (Case::ColdBuild { cold_cache: false }, Twin::Native),
@@ -234,12 +249,14 @@ fn main() {
         (Case::ColdBuild { cold_cache: true }, Twin::Shim),
         (Case::Rebuild, Twin::Native),
         (Case::Rebuild, Twin::Shim),
+        (Case::Rebuild, Twin::ShimOptimized),
         (Case::Check, Twin::Native),
         (Case::Check, Twin::Shim),
+        (Case::Check, Twin::ShimOptimized),
     ];
     // Builds each twin's dependencies into its own target directory, and
     // compiles the component into the warm cache.
-    for twin in [Twin::Native, Twin::Shim] {
+    for twin in [Twin::Native, Twin::Shim, Twin::ShimOptimized] {
         measure(Case::Rebuild, twin);
         measure(Case::Check, twin);
     }
@@ -260,20 +277,22 @@ fn main() {
     let mut native = Duration::ZERO;
     for ((case, twin), samples) in cases.iter().zip(&mut samples) {
         let took = median(samples);
-        match twin {
-            Twin::Native => native = took,
-            Twin::Shim => {
-                let native_cell = match case {
-                    Case::ColdBuild { cold_cache: true } => "".to_owned(),
-                    _ => format!("{:.2} s", native.as_secs_f64()),
-                };
-                println!(
-                    "| {} | {native_cell} | {:.2} s | {:.2}x |",
-                    case.label(),
-                    took.as_secs_f64(),
-                    took.as_secs_f64() / native.as_secs_f64()
-                );
-            }
+        if *twin == Twin::Native {
+            native = took;
+            continue;
         }
+        let native_cell = match (case, twin) {
+            (Case::ColdBuild { cold_cache: true }, _) | (_, Twin::ShimOptimized) => String::new(),
+            _ => format!("{:.3} s", native.as_secs_f64()),
+        };
+        let label = match twin {
+            Twin::ShimOptimized => format!("{}, procbox-shim optimized", case.label()),
+            _ => case.label().to_owned(),
+        };
+        println!(
+            "| {label} | {native_cell} | {:.3} s | {:.2}x |",
+            took.as_secs_f64(),
+            took.as_secs_f64() / native.as_secs_f64()
+        );
     }
 }

@@ -237,6 +237,24 @@ pub fn uses() -> StillExpanded { StillExpanded }
 }
 
 #[test]
+fn a_server_that_never_answers_is_killed() {
+    let consumer = Consumer::new("misbehave", &["--timeout", "1"], TWO_EXPANSIONS, 0);
+    let (ok, stderr) = consumer.build(|command| {
+        command
+            .env("PROCBOX", fake_server())
+            .env("FAKE_PROCBOX_MODE", "hang");
+    });
+    assert!(!ok, "a silent server went unnoticed:\n{stderr}");
+    assert!(
+        stderr.contains(
+            "macro `identity` in misbehave.wasm did not finish within its time limit of 1s, and \
+             the procbox server"
+        ) && stderr.contains("did not report it: the server was killed"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn parallel_rustc_processes_share_a_cold_cache() {
     let consumer = Consumer::new("misbehave", &[], TWO_EXPANSIONS, 4);
     let cache = consumer.path().join("cold-cache");

@@ -3,8 +3,8 @@
 //! Integers are little-endian and fixed-width (`u8`, `u32`, `u64`, `u128`);
 //! a string or byte string is its length (`u32`) and its bytes; a list is its
 //! length and its items; an option is a `u8` (0 or 1) and the value; an enum
-//! is a `u8` tag and its fields. A token is a tag and the fields of its
-//! record, in the order [`crate::tree`] declares them.
+//! is a `u8` tag and its fields. A token is a record of fixed size
+//! ([`TOKEN_RECORD`] bytes).
 //!
 //! Decoding checks everything: tags, UTF-8, `char`s, lengths against the
 //! bytes left (so no length can make it allocate more than the message
@@ -334,89 +334,131 @@ impl Decode for TextRange {
     }
 }
 
-impl Encode for Token {
-    fn encode(&self, out: &mut Vec<u8>) {
-        match self {
-            Token::Group(g) => {
-                out.push(0);
-                g.delimiter.encode(out);
-                for value in [g.span, g.span_open, g.span_close, g.len] {
-                    put_u32(out, value);
-                }
-            }
-            Token::Ident(i) => {
-                out.push(1);
-                i.text.encode(out);
-                out.push(i.is_raw as u8);
-                put_u32(out, i.span);
-            }
-            Token::Punct(p) => {
-                out.push(2);
-                put_u32(out, p.ch as u32);
-                p.spacing.encode(out);
-                put_u32(out, p.span);
-            }
-            Token::Literal(l) => {
-                out.push(3);
-                l.text.encode(out);
-                put_u32(out, l.span);
-            }
-        }
+/// The size of a token's record: a tag, a byte of flags and four `u32`s.
+///
+/// Every token takes the same room, so a stream's tokens are one slice cut
+/// into records: the shim, built without optimization in a consumer's dev
+/// profile, decodes them in a tight loop rather than through a call per
+/// field.
+pub const TOKEN_RECORD: usize = 18;
+
+/// A token's record:
+///
+/// | token | tag | flags | `u32`s |
+/// |---|---|---|---|
+/// | group | 0 | delimiter | span, open span, close span, length |
+/// | identifier | 1 | raw (0 or 1) | text start, text length, span, 0 |
+/// | punctuation | 2 | spacing | character, span, 0, 0 |
+/// | literal | 3 | 0 | text start, text length, span, 0 |
+fn token_record(token: &Token) -> [u8; TOKEN_RECORD] {
+    let (tag, flags, fields) = match *token {
+        Token::Group(g) => (
+            0,
+            delimiter_flag(g.delimiter),
+            [g.span, g.span_open, g.span_close, g.len],
+        ),
+        Token::Ident(i) => (1, i.is_raw as u8, [i.text.start, i.text.len, i.span, 0]),
+        Token::Punct(p) => (
+            2,
+            (p.spacing == Spacing::Joint) as u8,
+            [p.ch as u32, p.span, 0, 0],
+        ),
+        Token::Literal(l) => (3, 0, [l.text.start, l.text.len, l.span, 0]),
+    };
+    let mut record = [0; TOKEN_RECORD];
+    record[0] = tag;
+    record[1] = flags;
+    for (i, field) in fields.iter().enumerate() {
+        record[2 + 4 * i..6 + 4 * i].copy_from_slice(&field.to_le_bytes());
+    }
+    record
+}
+
+fn delimiter_flag(delimiter: Delimiter) -> u8 {
+    match delimiter {
+        Delimiter::Parenthesis => 0,
+        Delimiter::Brace => 1,
+        Delimiter::Bracket => 2,
+        Delimiter::None => 3,
     }
 }
 
-impl Decode for Token {
-    fn decode(reader: &mut Reader<'_>) -> Result<Token, DecodeError> {
-        Ok(match reader.tag(4, "an unknown token kind")? {
-            0 => Token::Group(GroupToken {
-                delimiter: Delimiter::decode(reader)?,
-                span: reader.u32()?,
-                span_open: reader.u32()?,
-                span_close: reader.u32()?,
-                len: reader.u32()?,
-            }),
-            1 => Token::Ident(IdentToken {
-                text: TextRange::decode(reader)?,
-                is_raw: reader.bool()?,
-                span: reader.u32()?,
-            }),
-            2 => {
-                let at = reader.at;
-                let ch = char::from_u32(reader.u32()?).ok_or(DecodeError {
-                    what: "a punctuation character that is not a char",
-                    at,
-                })?;
-                Token::Punct(PunctToken {
-                    ch,
-                    spacing: Spacing::decode(reader)?,
-                    span: reader.u32()?,
-                })
-            }
-            _ => Token::Literal(LiteralToken {
-                text: TextRange::decode(reader)?,
-                span: reader.u32()?,
-            }),
-        })
+/// The token of a record, checked: a known tag and flags, a `char`, and the
+/// unused fields zero (so that every token has one encoding).
+fn token_from_record(record: &[u8]) -> Result<Token, &'static str> {
+    let (tag, flags) = (record[0], record[1]);
+    let (a, b, c, d) = (
+        u32_at(record, 2),
+        u32_at(record, 6),
+        u32_at(record, 10),
+        u32_at(record, 14),
+    );
+    match tag {
+        0 if flags <= 3 => Ok(Token::Group(GroupToken {
+            delimiter: match flags {
+                0 => Delimiter::Parenthesis,
+                1 => Delimiter::Brace,
+                2 => Delimiter::Bracket,
+                _ => Delimiter::None,
+            },
+            span: a,
+            span_open: b,
+            span_close: c,
+            len: d,
+        })),
+        1 if flags <= 1 && d == 0 => Ok(Token::Ident(IdentToken {
+            text: TextRange { start: a, len: b },
+            is_raw: flags == 1,
+            span: c,
+        })),
+        2 if flags <= 1 && c == 0 && d == 0 => Ok(Token::Punct(PunctToken {
+            ch: char::from_u32(a).ok_or("a punctuation character that is not a char")?,
+            spacing: match flags {
+                0 => Spacing::Alone,
+                _ => Spacing::Joint,
+            },
+            span: b,
+        })),
+        3 if flags == 0 && d == 0 => Ok(Token::Literal(LiteralToken {
+            text: TextRange { start: a, len: b },
+            span: c,
+        })),
+        0..=3 => Err("a token with unknown flags, or a field it does not use set"),
+        _ => Err("an unknown token kind"),
     }
 }
 
-/// The fewest bytes a token takes (punctuation: tag, char, spacing, span).
-const MIN_TOKEN: usize = 10;
+/// The little-endian `u32` at `at` in a record.
+fn u32_at(record: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]])
+}
 
 impl Encode for TokenStream {
     fn encode(&self, out: &mut Vec<u8>) {
         self.text.encode(out);
-        out.reserve(self.tokens.len() * 22);
-        put_list(out, &self.tokens);
+        put_len(out, self.tokens.len());
+        out.reserve(self.tokens.len() * TOKEN_RECORD);
+        for token in &self.tokens {
+            out.extend_from_slice(&token_record(token));
+        }
     }
 }
 
 impl Decode for TokenStream {
     fn decode(reader: &mut Reader<'_>) -> Result<TokenStream, DecodeError> {
-        Ok(TokenStream {
-            text: String::decode(reader)?,
-            tokens: reader.list(MIN_TOKEN)?,
-        })
+        let text = String::decode(reader)?;
+        let count = reader.len(TOKEN_RECORD)?;
+        let start = reader.at;
+        let records = reader.take(count * TOKEN_RECORD, "tokens past the end")?;
+        let mut tokens = Vec::with_capacity(count);
+        for (i, record) in records.chunks_exact(TOKEN_RECORD).enumerate() {
+            let token = token_from_record(record).map_err(|what| DecodeError {
+                what,
+                at: start + i * TOKEN_RECORD,
+            })?;
+            tokens.push(token);
+        }
+        Ok(TokenStream { text, tokens })
     }
 }
 
@@ -825,11 +867,39 @@ mod tests {
                 span: 0,
             })],
         });
-        punct[9..13].copy_from_slice(&0xD800u32.to_le_bytes());
+        punct[10..14].copy_from_slice(&0xD800u32.to_le_bytes());
         assert_eq!(
             decode::<TokenStream>(&punct).map_err(|e| e.what),
             Err("a punctuation character that is not a char")
         );
+    }
+
+    #[test]
+    fn every_token_has_one_encoding() {
+        let stream = stream();
+        let bytes = encode(&stream);
+        let record = |i: usize| 8 + stream.text.len() + i * TOKEN_RECORD;
+        // The identifier's unused fourth field, the literal's flags, the
+        // punctuation's spacing: each set to what no encoder writes.
+        for (at, what) in [
+            (
+                record(1) + 14,
+                "a token with unknown flags, or a field it does not use set",
+            ),
+            (
+                record(3) + 1,
+                "a token with unknown flags, or a field it does not use set",
+            ),
+            (
+                record(2) + 1,
+                "a token with unknown flags, or a field it does not use set",
+            ),
+            (record(0), "an unknown token kind"),
+        ] {
+            let mut bad = bytes.clone();
+            bad[at] = 7;
+            assert_eq!(decode::<TokenStream>(&bad).map_err(|e| e.what), Err(what));
+        }
     }
 
     #[test]

@@ -254,12 +254,7 @@ fn is_punct(ch: char) -> bool {
 /// ASCII identifier is checked here, any other by the compiler's lexer.
 fn ident(name: &str, is_raw: bool, span: Span) -> Result<Ident, String> {
     let invalid = || format!("the server returned `{name}` as an identifier");
-    let ascii = name
-        .bytes()
-        .next()
-        .is_some_and(|b| b == b'_' || b.is_ascii_alphabetic())
-        && name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric());
-    let valid = ascii || {
+    let valid = is_ascii_ident(name.as_bytes()) || {
         let lexed = TokenStream::from_str(name).map_err(|_| invalid())?;
         let mut trees = lexed.into_iter();
         matches!(
@@ -276,21 +271,99 @@ fn ident(name: &str, is_raw: bool, span: Span) -> Result<Ident, String> {
     })
 }
 
+// The checks below run for every token, in code that a consumer's dev
+// profile builds without optimization: plain loops, no closure per byte.
+
+/// Whether `name` is an ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`).
+fn is_ascii_ident(name: &[u8]) -> bool {
+    if name.is_empty() || name[0].is_ascii_digit() {
+        return false;
+    }
+    let mut i = 0;
+    while i < name.len() {
+        let b = name[i];
+        if !(b == b'_' || b.is_ascii_alphanumeric()) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether a string literal's contents are printable ASCII without quotes
+/// or backslashes: `Literal::string` writes them back unchanged.
+fn is_plain(contents: &[u8]) -> bool {
+    let mut i = 0;
+    while i < contents.len() {
+        let b = contents[i];
+        if !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\' || b == b'\'' {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether `text` is a decimal integer without suffix or leading zero.
+fn is_plain_integer(text: &[u8]) -> bool {
+    if text == b"0" {
+        return true;
+    }
+    if text.is_empty() || text[0] == b'0' {
+        return false;
+    }
+    let mut i = 0;
+    while i < text.len() {
+        if !text[i].is_ascii_digit() {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The literal `text` stands for: the common kinds (plain strings, unsuffixed
 /// integers) made by constructors, which write exactly that text; the rest
 /// lexed by the compiler.
 fn literal(text: &str) -> Result<Literal, String> {
-    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        let plain = inner
-            .bytes()
-            .all(|b| (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\' | b'\''));
-        if plain {
-            return Ok(Literal::string(inner));
+    let bytes = text.as_bytes();
+    if bytes.len() >= 2 && bytes[0] == b'"' && bytes[bytes.len() - 1] == b'"' {
+        let contents = &text[1..text.len() - 1];
+        if is_plain(contents.as_bytes()) {
+            return Ok(Literal::string(contents));
         }
-    } else if (text == "0" || (!text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit())))
+    } else if is_plain_integer(bytes)
         && let Ok(n) = text.parse::<u128>()
     {
         return Ok(Literal::u128_unsuffixed(n));
     }
     Literal::from_str(text).map_err(|_| format!("the server returned `{text}` as a literal"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_identifiers_are_told_from_the_rest() {
+        for good in ["a", "_", "_a1", "Type", "r"] {
+            assert!(is_ascii_ident(good.as_bytes()), "{good}");
+        }
+        for bad in ["", "1a", "a-b", "a b", "é", "r#a"] {
+            assert!(!is_ascii_ident(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_text_the_constructors_write_back_unchanged_is_plain() {
+        assert!(is_plain(b"a b ~ {}"));
+        assert!(is_plain(b""));
+        for bad in [&b"a\"b"[..], b"a\\n", b"it's", b"\n", "é".as_bytes()] {
+            assert!(!is_plain(bad), "{bad:?}");
+        }
+        assert!(is_plain_integer(b"0") && is_plain_integer(b"1234567890"));
+        for bad in ["", "01", "1u8", "-1", "1_000", "0x1"] {
+            assert!(!is_plain_integer(bad.as_bytes()), "{bad}");
+        }
+    }
 }

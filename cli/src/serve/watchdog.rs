@@ -1,12 +1,15 @@
 //! [`Watchdog`]: ends the server when an expansion runs past its time limit.
 //!
-//! The server may run guests without epoch checks (faster), so nothing
-//! inside wasmtime would stop a macro that loops. The watchdog does: it
-//! tells the client the expansion timed out, then exits the process, which
-//! is the only way to stop a guest that does not check. The client starts a
-//! new server for its next expansion.
+//! The server runs guests without epoch checks (faster), so nothing inside
+//! wasmtime would stop a macro that loops. The watchdog does: it tells the
+//! client the expansion timed out, then exits the process, which is the only
+//! way to stop a guest that does not check. The client starts a new server
+//! for its next expansion.
+//!
+//! It looks every [`TICK`] rather than being woken: arming and disarming it
+//! around each expansion is then two stores, not two wake-ups of a thread.
 
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use procbox_host::protocol::{Failure, ServerMessage};
@@ -16,73 +19,47 @@ use super::connection::Connection;
 /// The exit status of a server the watchdog ended.
 pub const TIMED_OUT: i32 = 124;
 
+/// How often the watchdog looks: a timeout fires up to this late.
+const TICK: Duration = Duration::from_millis(20);
+
 /// One thread watching the running expansion's deadline.
 pub struct Watchdog {
-    shared: Arc<Shared>,
-}
-
-struct Shared {
     /// The running expansion's deadline and what to report past it.
-    deadline: Mutex<Option<(Instant, Failure)>>,
-    changed: Condvar,
+    deadline: Arc<Mutex<Option<(Instant, Failure)>>>,
 }
 
 impl Watchdog {
     /// Starts the thread; it reports on `connection`.
     pub fn start(connection: Connection) -> std::io::Result<Watchdog> {
-        let shared = Arc::new(Shared {
-            deadline: Mutex::new(None),
-            changed: Condvar::new(),
-        });
-        let watched = Arc::clone(&shared);
+        let deadline = Arc::new(Mutex::new(None::<(Instant, Failure)>));
+        let watched = Arc::clone(&deadline);
         std::thread::Builder::new()
             .name("procbox-watchdog".into())
-            .spawn(move || watch(&watched, &connection))?;
-        Ok(Watchdog { shared })
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(TICK);
+                    let expired = match &*lock(&watched) {
+                        Some((at, failure)) if Instant::now() >= *at => failure.clone(),
+                        _ => continue,
+                    };
+                    // Best effort: the client kills a server that says
+                    // nothing, too.
+                    let _ = connection.send(&ServerMessage::Failed(expired));
+                    std::process::exit(TIMED_OUT);
+                }
+            })?;
+        Ok(Watchdog { deadline })
     }
 
     /// Watches an expansion that must end within `limit`, reporting `failure`
     /// if it does not.
     pub fn arm(&self, limit: Duration, failure: Failure) {
-        *lock(&self.shared.deadline) = Some((Instant::now() + limit, failure));
-        self.shared.changed.notify_one();
+        *lock(&self.deadline) = Some((Instant::now() + limit, failure));
     }
 
     /// The expansion ended.
     pub fn disarm(&self) {
-        *lock(&self.shared.deadline) = None;
-        self.shared.changed.notify_one();
-    }
-}
-
-fn watch(shared: &Shared, connection: &Connection) {
-    let mut deadline = lock(&shared.deadline);
-    loop {
-        let wait = match &*deadline {
-            None => None,
-            Some((at, failure)) => match at.checked_duration_since(Instant::now()) {
-                Some(left) if !left.is_zero() => Some(left),
-                _ => {
-                    // Best effort: the client kills a server that says
-                    // nothing, too.
-                    let _ = connection.send(&ServerMessage::Failed(failure.clone()));
-                    std::process::exit(TIMED_OUT);
-                }
-            },
-        };
-        deadline = match wait {
-            None => shared
-                .changed
-                .wait(deadline)
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-            Some(left) => {
-                shared
-                    .changed
-                    .wait_timeout(deadline, left)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .0
-            }
-        };
+        *lock(&self.deadline) = None;
     }
 }
 

@@ -1,14 +1,18 @@
 //! [`Server`]: one `procbox serve` child process, and the pipes to it.
 //!
-//! Its stdout is read by a thread of its own into a channel, so that every
-//! wait for it can have a deadline; its stderr is kept (the last few KiB) by
-//! another, for the message when it stops unexpectedly.
+//! Its stdout is read on the expanding thread itself. A timer thread ends
+//! the server when an answer is late, which ends the read too: std has no
+//! read with a deadline on a pipe, and a thread that relayed every message
+//! would cost two thread switches per message. Its stderr is kept (the last
+//! few KiB) by another thread, for the message when it stops unexpectedly.
 
-use std::io::{self, Read};
+use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::thread::Thread;
 use std::time::{Duration, Instant};
 
 use procbox_protocol::frame;
@@ -16,6 +20,16 @@ use procbox_protocol::{ClientMessage, ServerMessage};
 
 /// How much of the server's stderr is kept for messages.
 const STDERR_TAIL: usize = 4096;
+
+/// How often the timer looks at the deadline while expansions run: a late
+/// server is ended up to this much later. (It looks rather than being woken,
+/// so that setting the deadline for each answer costs no thread switch.)
+const TICK: Duration = Duration::from_millis(20);
+
+/// After this long without a deadline the timer sleeps until woken, so an
+/// idle process (rust-analyzer's proc-macro server) has no thread that
+/// wakes up on its own.
+const IDLE: Duration = Duration::from_secs(1);
 
 /// Why the server did not answer.
 pub(crate) enum Fault {
@@ -29,13 +43,28 @@ pub(crate) enum Fault {
 /// A running server.
 pub(crate) struct Server {
     program: PathBuf,
-    child: Child,
     stdin: ChildStdin,
-    messages: Receiver<io::Result<ServerMessage>>,
+    stdout: BufReader<ChildStdout>,
+    timer: Arc<Timer>,
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_done: Receiver<()>,
     /// The SHA-256 of each component it loaded; the index is its number.
     loaded: Vec<&'static str>,
+}
+
+/// What the timer thread shares with the server.
+struct Timer {
+    child: Mutex<Child>,
+    /// When the awaited answer is late.
+    deadline: Mutex<Option<Instant>>,
+    /// Set when the timer ended the server.
+    fired: AtomicBool,
+    /// Set when the server is done with, to end the thread.
+    stop: AtomicBool,
+    /// Set while the thread sleeps until woken.
+    parked: AtomicBool,
+    /// The thread, to wake it.
+    thread: OnceLock<Thread>,
 }
 
 impl Server {
@@ -49,48 +78,58 @@ impl Server {
             // close, which an inherited copy in a server could delay.
             .stderr(Stdio::piped())
             .spawn()?;
-        let (Some(stdin), Some(mut stdout), Some(mut stderr)) =
+        let (Some(stdin), Some(stdout), Some(mut stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
             let _ = child.kill();
+            let _ = child.wait();
             return Err(io::Error::other("the server's pipes were not set up"));
         };
-        let (sender, messages) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("procbox-shim-reader".into())
-            .spawn(move || {
-                loop {
-                    let message = match frame::receive::<ServerMessage>(&mut stdout) {
-                        Ok(Some(message)) => Ok(message),
-                        Ok(None) => Err(io::ErrorKind::UnexpectedEof.into()),
-                        Err(e) => Err(e),
-                    };
-                    let stop = message.is_err();
-                    if sender.send(message).is_err() || stop {
-                        break;
-                    }
-                }
-            })?;
+        let timer = Arc::new(Timer {
+            child: Mutex::new(child),
+            deadline: Mutex::new(None),
+            fired: AtomicBool::new(false),
+            stop: AtomicBool::new(false),
+            parked: AtomicBool::new(false),
+            thread: OnceLock::new(),
+        });
+        let watched = Arc::clone(&timer);
+        let started = std::thread::Builder::new()
+            .name("procbox-shim-timer".into())
+            .spawn(move || watched.run());
+        match started {
+            Ok(handle) => {
+                let _ = timer.thread.set(handle.thread().clone());
+            }
+            Err(e) => {
+                timer.end();
+                return Err(e);
+            }
+        }
         let tail = Arc::new(Mutex::new(Vec::new()));
         let (done, stderr_done) = mpsc::channel();
         let kept = Arc::clone(&tail);
-        std::thread::Builder::new()
+        let started = std::thread::Builder::new()
             .name("procbox-shim-stderr".into())
             .spawn(move || {
                 let mut chunk = [0u8; 1024];
                 while let Ok(n @ 1..) = stderr.read(&mut chunk) {
-                    let mut tail = kept.lock().unwrap_or_else(|p| p.into_inner());
+                    let mut tail = lock(&kept);
                     tail.extend_from_slice(&chunk[..n]);
                     let excess = tail.len().saturating_sub(STDERR_TAIL);
                     tail.drain(..excess);
                 }
                 let _ = done.send(());
-            })?;
+            });
+        if let Err(e) = started {
+            timer.end();
+            return Err(e);
+        }
         Ok(Server {
             program: program.to_owned(),
-            child,
             stdin,
-            messages,
+            stdout: BufReader::new(stdout),
+            timer,
             stderr: tail,
             stderr_done,
             loaded: Vec::new(),
@@ -127,16 +166,19 @@ impl Server {
         frame::send(&mut self.stdin, message).map_err(|e| self.stopped(&e))
     }
 
-    /// The next message, waiting until `deadline` at most.
+    /// The next message, waiting until `deadline` at most (past it, the
+    /// server is ended).
     pub(crate) fn receive(&mut self, deadline: Instant) -> Result<ServerMessage, Fault> {
-        let wait = deadline.saturating_duration_since(Instant::now());
-        match self.messages.recv_timeout(wait) {
-            Ok(Ok(message)) => Ok(message),
-            Ok(Err(e)) => Err(self.stopped(&e)),
-            Err(RecvTimeoutError::Timeout) => Err(Fault::TimedOut),
-            Err(RecvTimeoutError::Disconnected) => {
-                Err(self.stopped(&io::Error::other("its reader thread ended")))
-            }
+        self.timer.set(deadline);
+        let received = frame::receive::<ServerMessage>(&mut self.stdout);
+        *lock(&self.timer.deadline) = None;
+        if self.timer.fired.load(Ordering::SeqCst) {
+            return Err(Fault::TimedOut);
+        }
+        match received {
+            Ok(Some(message)) => Ok(message),
+            Ok(None) => Err(self.stopped(&io::ErrorKind::UnexpectedEof.into())),
+            Err(e) => Err(self.stopped(&e)),
         }
     }
 
@@ -153,7 +195,7 @@ impl Server {
             }
             None => format!("it sent something that is not a procbox message ({error})"),
         };
-        let tail = self.stderr.lock().unwrap_or_else(|p| p.into_inner());
+        let tail = lock(&self.stderr);
         let tail = String::from_utf8_lossy(&tail);
         let tail = tail.trim();
         let mut message = format!(
@@ -171,7 +213,7 @@ impl Server {
     fn exit_status(&mut self, wait: Duration) -> Option<ExitStatus> {
         let until = Instant::now() + wait;
         loop {
-            match self.child.try_wait() {
+            match lock(&self.timer.child).try_wait() {
                 Ok(Some(status)) => return Some(status),
                 Ok(None) if Instant::now() < until => {
                     std::thread::sleep(Duration::from_millis(10));
@@ -182,10 +224,72 @@ impl Server {
     }
 
     /// Ends it (if it has not ended) and reaps it.
-    pub(crate) fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    pub(crate) fn kill(self) {
+        self.timer.end();
     }
+}
+
+impl Timer {
+    /// The timer thread: ends the server once a deadline passes, or stops.
+    fn run(&self) {
+        let mut idle_since = Instant::now();
+        while !self.stop.load(Ordering::SeqCst) {
+            let deadline = *lock(&self.deadline);
+            match deadline {
+                Some(at) if Instant::now() >= at => {
+                    self.fired.store(true, Ordering::SeqCst);
+                    let _ = lock(&self.child).kill();
+                    return;
+                }
+                Some(_) => idle_since = Instant::now(),
+                None if idle_since.elapsed() >= IDLE => {
+                    // Say so before looking once more: `set` either sees
+                    // `parked` and wakes the thread, or set its deadline
+                    // before this look.
+                    self.parked.store(true, Ordering::SeqCst);
+                    if lock(&self.deadline).is_none() && !self.stop.load(Ordering::SeqCst) {
+                        std::thread::park();
+                    }
+                    self.parked.store(false, Ordering::SeqCst);
+                    idle_since = Instant::now();
+                    continue;
+                }
+                None => {}
+            }
+            std::thread::sleep(TICK);
+        }
+    }
+
+    /// Sets the deadline of the awaited answer, waking the thread if it
+    /// sleeps until woken.
+    fn set(&self, deadline: Instant) {
+        *lock(&self.deadline) = Some(deadline);
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if self.parked.load(Ordering::SeqCst)
+            && let Some(thread) = self.thread.get()
+        {
+            thread.unpark();
+        }
+    }
+
+    /// Stops the thread, and ends and reaps the server.
+    fn end(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.wake();
+        let mut child = lock(&self.child);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// The lock, even if a thread panicked holding it (the data stays usable).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// How a process ended, in words.

@@ -3,7 +3,8 @@
 //! - `version`: greets with a protocol version one above the shim's;
 //! - `crash-once`: the first time (no `FAKE_PROCBOX_MARKER` file yet), it
 //!   greets, then writes to stderr and exits with status 3 when asked to
-//!   expand; later, it runs the real server, `FAKE_PROCBOX_REAL serve`.
+//!   expand; later, it runs the real server, `FAKE_PROCBOX_REAL serve`;
+//! - `hang`: greets, then never answers an expansion.
 
 use std::io::Write;
 use std::os::unix::process::CommandExt;
@@ -40,6 +41,9 @@ fn main() {
             ClientMessage::Load(load) => {
                 send(&mut output, &ServerMessage::Loaded(load.component)).expect("answers");
             }
+            _ if mode == "hang" => loop {
+                std::thread::park();
+            },
             _ => {
                 let _ = writeln!(std::io::stderr(), "fake server: simulated crash");
                 std::process::exit(3);
