@@ -164,12 +164,22 @@ fn embedded() -> bool {
         .any(|(macros, _)| matches!(macros, Macros::Embedded))
 }
 
-/// Writes the measured crate (its own workspace, depending on the demo's
-/// crates and the wrappers by path; on the embedded shim only when it is
-/// measured, as every check would build it).
-fn write_crate(dir: &Path) {
+/// The measured crate's directory for `macros`: the embedded shim's has a
+/// crate of its own, as cargo unifies features: in a build where one shim
+/// asks `procbox-shim` for `embedded`, every shim runs embedded.
+fn crate_dir(macros: Macros) -> PathBuf {
+    bench_dir().join(match macros {
+        Macros::Embedded => "crate-embedded",
+        _ => "crate",
+    })
+}
+
+/// Writes the measured crates (each its own workspace, depending on the
+/// demo's crates and the wrappers by path).
+fn write_crates() {
+    let dir = crate_dir(Macros::Native);
     std::fs::create_dir_all(dir.join("src")).expect("creates the crate");
-    let mut manifest = format!(
+    let manifest = format!(
         "[package]\nname = \"rustc-bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
          [workspace]\n\n[dependencies]\ntojson = {}\njson-derive-native = {}\njson-derive-shim = {}\n\
          native-dropped = {}\nshim-dropped = {}\n",
@@ -179,13 +189,18 @@ fn write_crate(dir: &Path) {
         path_dep(&bench_dir().join("native-dropped")),
         path_dep(&bench_dir().join("shim-dropped")),
     );
-    if embedded() {
-        manifest.push_str(&format!(
-            "json-derive-embedded = {}\n",
-            path_dep(&bench_dir().join("json-derive-embedded"))
-        ));
-    }
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("writes Cargo.toml");
+    if embedded() {
+        let dir = crate_dir(Macros::Embedded);
+        std::fs::create_dir_all(dir.join("src")).expect("creates the crate");
+        let manifest = format!(
+            "[package]\nname = \"rustc-bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [workspace]\n\n[dependencies]\ntojson = {}\njson-derive-embedded = {}\n",
+            path_dep(&demo().join("tojson")),
+            path_dep(&bench_dir().join("json-derive-embedded")),
+        );
+        std::fs::write(dir.join("Cargo.toml"), manifest).expect("writes Cargo.toml");
+    }
 }
 
 /// The crates whose derive expands as the real one does, hands the output
@@ -273,7 +288,11 @@ fn generate_shim(out: &Path, name: &str, options: &[&str]) {
 /// duration.
 fn check(dir: &Path, optimized: bool) -> Duration {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target = bench_dir().join(if optimized { "target-opt" } else { "target" });
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("crate");
+    let target = bench_dir().join(format!(
+        "target-{name}{}",
+        if optimized { "-opt" } else { "" }
+    ));
     let mut command = Command::new(cargo);
     command
         .args(["check", "--quiet"])
@@ -303,23 +322,24 @@ fn check(dir: &Path, optimized: bool) -> Duration {
 }
 
 /// `cargo check` after writing the crate's source for `macros`.
-fn check_with(dir: &Path, macros: Macros, optimized: bool) -> Duration {
+fn check_with(macros: Macros, optimized: bool) -> Duration {
+    let dir = crate_dir(macros);
     std::fs::write(dir.join("src").join("lib.rs"), source(macros)).expect("writes lib.rs");
-    check(dir, optimized)
+    check(&dir, optimized)
 }
 
 /// Each case's fastest check over [`rounds`] rounds, each round running every
 /// case once (interleaved, so a slow minute of the machine does not land on
 /// one case only).
-fn fastest_checks(dir: &Path, cases: &[(Macros, bool)]) -> Vec<Duration> {
+fn fastest_checks(cases: &[(Macros, bool)]) -> Vec<Duration> {
     // Builds the dependencies, and compiles the component into the cache.
     for &(macros, optimized) in cases {
-        check_with(dir, macros, optimized);
+        check_with(macros, optimized);
     }
     let mut fastest = vec![Duration::MAX; cases.len()];
     for _ in 0..rounds() {
         for (best, &(macros, optimized)) in fastest.iter_mut().zip(cases) {
-            *best = (*best).min(check_with(dir, macros, optimized));
+            *best = (*best).min(check_with(macros, optimized));
         }
     }
     fastest
@@ -342,15 +362,14 @@ fn main() {
         );
     }
     write_dropping_crates();
-    let dir = bench_dir().join("crate");
-    write_crate(&dir);
+    write_crates();
     let (structs, rounds, cases) = (structs(), rounds(), cases());
     println!(
         "cargo check of {structs} structs with #[derive(ToJson)] (10 fields), dev profile, fastest of {rounds} interleaved rounds\n"
     );
     println!("| macros | cargo check | per derive, over no derive | vs native |");
     println!("|---|---|---|---|");
-    let times = fastest_checks(&dir, &cases);
+    let times = fastest_checks(&cases);
     let base = times[0];
     let mut native_per = None;
     for (&(macros, optimized), took) in cases.iter().zip(times) {

@@ -143,12 +143,14 @@ pub fn run(loader: &Loader, args: &ShimArgs) -> anyhow::Result<ExitCode> {
         toml_string(&out.display().to_string())
     );
     if args.embedded {
-        // Cargo builds proc macros unoptimized in the dev profile, and the
-        // embedded sandbox then costs several times as much per expansion.
+        // Cargo builds proc macros' dependencies unoptimized, in the release
+        // profile too, and the embedded sandbox then costs several times as
+        // much per expansion.
         println!(
-            "the sandbox runs inside rustc (--embedded): so that debug builds run it optimized, \
-             add to the workspace's root Cargo.toml:\n  \
-             [profile.dev.build-override]\n  opt-level = 3"
+            "the sandbox runs inside rustc (--embedded): so that builds run it optimized, add to \
+             the workspace's root Cargo.toml:\n  \
+             [profile.dev.build-override]\n  opt-level = 3\n  \
+             [profile.release.build-override]\n  opt-level = 3"
         );
     } else {
         println!(

@@ -578,7 +578,10 @@ fn shim_can_embed_the_sandbox() {
     );
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stdout(&output).contains("[profile.dev.build-override]\n  opt-level = 3"),
+        stdout(&output).contains(
+            "[profile.dev.build-override]\n  opt-level = 3\n  \
+             [profile.release.build-override]\n  opt-level = 3"
+        ),
         "says how to optimize the sandbox in debug builds: {}",
         stdout(&output)
     );

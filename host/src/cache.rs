@@ -130,6 +130,16 @@ impl Lookup {
             Lookup::Hit(component, path) => return Ok((component, CacheOutcome::Hit(path))),
             Lookup::Miss { path, rejected } => (path, rejected),
         };
+        // Processes that miss at once (cargo's parallel rustc, each with its
+        // server) compile the component once: one holds the lock, the others
+        // then find its file.
+        let lock = CompileLock::acquire(&path);
+        if lock.waited
+            && let Ok(file) = File::open(&path)
+            && let Ok(component) = load(engine, &path, file)
+        {
+            return Ok((component, CacheOutcome::Hit(path)));
+        }
         let artifact = engine.precompile_component(wasm)?;
         // SAFETY: the bytes were produced by this engine just above.
         let component = unsafe { Component::deserialize(engine, &artifact)? };
@@ -140,6 +150,64 @@ impl Lookup {
             store_error,
         };
         Ok((component, outcome))
+    }
+}
+
+/// An advisory lock on compiling one cache file (`<file>.lock`, beside it),
+/// held while alive. Best effort: without it (an unwritable cache, or a
+/// holder slower than [`CompileLock::PATIENCE`]) the component is compiled
+/// anyway, which is only slower. The lock ends with its holder's process.
+struct CompileLock {
+    _file: Option<File>,
+    /// Whether another process held it first.
+    waited: bool,
+}
+
+impl CompileLock {
+    /// How long to wait for another process's compile.
+    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+    fn acquire(cache_file: &Path) -> CompileLock {
+        let mut name = cache_file.as_os_str().to_owned();
+        name.push(".lock");
+        let file = cache_file
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| {
+                File::options()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&name)
+            });
+        let Ok(file) = file else {
+            return CompileLock {
+                _file: None,
+                waited: false,
+            };
+        };
+        let start = std::time::Instant::now();
+        let mut waited = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => {
+                    return CompileLock {
+                        _file: Some(file),
+                        waited,
+                    };
+                }
+                Err(fs::TryLockError::WouldBlock) if start.elapsed() < Self::PATIENCE => {
+                    waited = true;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(_) => {
+                    return CompileLock {
+                        _file: None,
+                        waited,
+                    };
+                }
+            }
+        }
     }
 }
 

@@ -198,6 +198,38 @@ fn an_unwritable_cache_still_loads() {
     expands(&component);
 }
 
+#[test]
+fn hosts_that_miss_at_once_compile_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let start = std::sync::Barrier::new(4);
+    let outcomes: Vec<CacheOutcome> = std::thread::scope(|scope| {
+        let loads: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let host = Host::builder()
+                        .cache_dir(dir.path())
+                        .build()
+                        .expect("host builds");
+                    start.wait();
+                    let component = host.load_file(wasm("json_derive")).expect("loads");
+                    expands(&component);
+                    component.cache_outcome().clone()
+                })
+            })
+            .collect();
+        loads
+            .into_iter()
+            .map(|l| l.join().expect("a load"))
+            .collect()
+    });
+    let compiled = outcomes
+        .iter()
+        .filter(|o| matches!(o, CacheOutcome::Compiled { .. }))
+        .count();
+    assert_eq!(compiled, 1, "{outcomes:?}");
+    assert_eq!(cache_files(dir.path()), 1);
+}
+
 /// The `.cwasm` files in `dir`.
 fn cache_files(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |entries| {

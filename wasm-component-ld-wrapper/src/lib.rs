@@ -17,9 +17,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 pub use procbox_manifest::{self as manifest, Capability, Manifest};
-
-/// The interfaces of the procbox world itself, always kept.
-const WORLD_PREFIX: &str = "procbox:proc-macro/";
+use procbox_protocol::world::is_world_interface;
 
 /// Links with `args` (what rustc passes to the linker), then turns the result
 /// into a procbox macro component declaring `manifest`.
@@ -43,7 +41,7 @@ pub fn link(args: &[String], manifest: &Manifest) -> Result<()> {
         return run(&mut command, &real);
     }
     let rewritten = rewrite::stub_imports(&module, |import| {
-        import.starts_with(WORLD_PREFIX) || !import.starts_with("wasi:") || manifest.allows(import)
+        is_world_interface(import) || !import.starts_with("wasi:") || manifest.allows(import)
     })?;
     let component = wit_component::ComponentEncoder::default()
         .validate(true)
@@ -93,7 +91,7 @@ fn is_procbox_macro(module: &[u8]) -> Result<bool> {
         match payload.context("the linked module is not valid wasm")? {
             wasmparser::Payload::ImportSection(section) => {
                 for import in section.into_imports() {
-                    uses_world |= import?.module.starts_with(WORLD_PREFIX);
+                    uses_world |= is_world_interface(import?.module);
                 }
             }
             wasmparser::Payload::ExportSection(section) => {
@@ -102,7 +100,7 @@ fn is_procbox_macro(module: &[u8]) -> Result<bool> {
                     if name == "_start" {
                         return Ok(false);
                     }
-                    uses_world |= name.starts_with(WORLD_PREFIX);
+                    uses_world |= is_world_interface(name);
                 }
             }
             _ => {}

@@ -85,12 +85,16 @@ impl Session {
             Err(error) => return failure(&error),
         };
         let limit = Duration::from_millis(u64::from(expand.timeout_ms));
-        let timeout = Error::Timeout {
-            component: component.name().to_owned(),
-            name: expand.name.clone(),
-            limit,
+        // The client owns the limit and says how to change it.
+        let timeout = Failure {
+            kind: FailureKind::Timeout,
+            message: format!(
+                "macro `{}` in {} ran longer than its time limit of {limit:?}",
+                expand.name,
+                component.name()
+            ),
         };
-        self.watchdog.arm(limit, failure_of(&timeout));
+        self.watchdog.arm(limit, timeout);
         let result = component.expand_flat(
             FlatInvocation {
                 kind: expand.kind,
@@ -137,15 +141,11 @@ fn granted(loaded: &mut Loaded, grants: WireGrants) -> Result<MacroComponent, Er
     Ok(component)
 }
 
-fn failure_of(error: &Error) -> Failure {
-    Failure {
+fn failure(error: &Error) -> ServerMessage {
+    ServerMessage::Failed(Failure {
         kind: error.failure_kind(),
         message: error.to_string(),
-    }
-}
-
-fn failure(error: &Error) -> ServerMessage {
-    ServerMessage::Failed(failure_of(error))
+    })
 }
 
 fn failed(kind: FailureKind, message: String) -> ServerMessage {

@@ -78,15 +78,18 @@ pub(crate) fn expand(
     };
     let expanded = match outcome {
         Ok(Ok(expanded)) => expanded,
-        Ok(Err(failure)) => {
-            if failure.kind == FailureKind::Timeout {
-                // It ends itself after reporting a timeout; make sure.
-                if let Some(server) = guard.take() {
-                    server.kill();
-                }
+        Ok(Err(failure)) if failure.kind == FailureKind::Timeout => {
+            // It ends itself after reporting a timeout; make sure.
+            if let Some(server) = guard.take() {
+                server.kill();
             }
-            return Err(failure.message);
+            return Err(format!(
+                "{} (this shim's limit: to change it, generate the shim again with \
+                 `procbox shim --timeout SECONDS`)",
+                failure.message
+            ));
         }
+        Ok(Err(failure)) => return Err(failure.message),
         Err(fault) => {
             let program = guard
                 .as_ref()
