@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 
 use crate::Limits;
-use crate::spans::SpanTable;
-use crate::tokens::flatten;
+use crate::codec::flatten::flatten;
+use crate::imports::spans::SpanTable;
 
 /// The flat token format of the WIT boundary, as the host's bindings
 /// generate it.
@@ -29,7 +29,7 @@ pub fn decode_output(
     output: wire::Expansion,
     spans: &Spans,
 ) -> Result<(TokenStream, usize), String> {
-    crate::decode::decode(output, &spans.0, &Limits::default())
+    crate::codec::decode::decode(output, &spans.0, &Limits::default())
         .map(|(tokens, diagnostics)| (tokens, diagnostics.len()))
         .map_err(|e| format!("{e:?}"))
 }

@@ -3,9 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use procbox_protocol::FailureKind;
-
-use crate::MacroKind;
+use procbox_protocol::{FailureKind, MacroKind};
 
 /// A failure to load a macro component or to expand one of its macros.
 ///
@@ -258,4 +256,12 @@ impl Error {
             Error::Engine(_) => FailureKind::Engine,
         }
     }
+}
+/// An error and its causes, on one line.
+pub(crate) fn chain(error: &wasmtime::Error) -> String {
+    error
+        .chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
 }

@@ -5,7 +5,7 @@ use arbitrary::Arbitrary;
 
 use crate::Limits;
 use crate::bindings::wire;
-use crate::spans::SpanTable;
+use crate::imports::spans::SpanTable;
 
 /// A macro's output, as arbitrary as the wire format allows.
 #[derive(Debug, Arbitrary)]
@@ -133,7 +133,7 @@ pub fn decode_output(output: Output) -> Result<(String, usize), String> {
         },
         diagnostics,
     };
-    crate::decode::decode(expansion, &spans, &limits)
+    crate::codec::decode::decode(expansion, &spans, &limits)
         .map(|(tokens, diagnostics)| (tokens.to_string(), diagnostics.len()))
         .map_err(|e| format!("{e:?}"))
 }

@@ -43,44 +43,31 @@ pub mod bench;
 // Generated; reachable from outside only through `bench::wire` (feature `bench`).
 #[allow(missing_docs)]
 mod bindings;
-mod cache;
+mod codec;
 mod component;
-mod decode;
-mod deny;
-mod diagnostics;
+mod engine;
 mod error;
-mod flat;
+mod expansion;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod grants;
-mod host;
-mod instance;
-mod invoke;
+mod imports;
 mod limits;
-mod literals;
-mod macros;
-mod panics;
-mod pool;
-mod spans;
-mod state;
-mod tokens;
-mod wasi;
 
-pub use cache::{CacheOutcome, sha256_hex};
+pub use codec::diagnostics::{Diagnostic, Level, Origin};
 pub use component::MacroComponent;
-pub use diagnostics::{Diagnostic, Level, Origin};
+pub use component::instance::MacroInstance;
+pub use component::macros::MacroInfo;
+pub use engine::{CacheOutcome, Host, HostBuilder, default_cache_dir, sha256_hex};
 pub use error::{Error, Result};
-pub use flat::{FlatExpansion, FlatInvocation};
+pub use expansion::flat::{FlatExpansion, FlatInvocation};
+pub use expansion::{Expansion, ExpansionStats, Invocation};
 pub use grants::{DEFAULT_SEED, Grants};
-pub use host::{Host, HostBuilder, default_cache_dir};
-pub use instance::MacroInstance;
-pub use invoke::{Expansion, ExpansionStats, Invocation};
+pub use imports::spans::SpanOracle;
 pub use limits::Limits;
-pub use macros::{MacroInfo, MacroKind};
 pub use procbox_manifest::{Capability, Manifest};
-pub use procbox_protocol as protocol;
-pub use spans::SpanOracle;
+pub use procbox_protocol::{self as protocol, MacroKind};
 
 #[cfg(test)]
 mod tests {

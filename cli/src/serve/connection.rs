@@ -43,3 +43,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+/// What kind of message it is, for errors.
+pub fn describe(message: &ClientMessage) -> &'static str {
+    match message {
+        ClientMessage::Hello(_) => "a greeting",
+        ClientMessage::Load(_) => "a component",
+        ClientMessage::Expand(_) => "an expansion",
+        ClientMessage::SpanAnswer(_) => "a span answer",
+    }
+}

@@ -20,7 +20,7 @@ use anyhow::Context;
 use procbox_host::Host;
 use procbox_host::protocol::{ClientMessage, PROTOCOL_VERSION, ServerHello, ServerMessage};
 
-use connection::Connection;
+use connection::{Connection, describe};
 use session::Session;
 use watchdog::Watchdog;
 
@@ -74,14 +74,4 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         connection.send(&reply).context("answering the client")?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// What kind of message it is, for errors.
-fn describe(message: &ClientMessage) -> &'static str {
-    match message {
-        ClientMessage::Hello(_) => "a greeting",
-        ClientMessage::Load(_) => "a component",
-        ClientMessage::Expand(_) => "an expansion",
-        ClientMessage::SpanAnswer(_) => "a span answer",
-    }
 }

@@ -4,7 +4,7 @@
 use procbox_host::SpanOracle;
 use procbox_host::protocol::{ClientMessage, ServerMessage, SpanAnswer, SpanQuery};
 
-use super::connection::Connection;
+use super::connection::{Connection, describe};
 
 /// Asks the client each span query and waits for its answer.
 pub struct ClientOracle {
@@ -20,7 +20,7 @@ impl SpanOracle for ClientOracle {
             Ok(Some(ClientMessage::SpanAnswer(answer))) => Ok(answer),
             Ok(Some(other)) => Err(format!(
                 "the client sent {} instead of a span answer",
-                super::describe(&other)
+                describe(&other)
             )),
             Ok(None) => Err("the client closed the connection".to_owned()),
             Err(e) => Err(format!("cannot read the client's answer: {e}")),

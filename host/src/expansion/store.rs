@@ -1,20 +1,23 @@
-//! [`ExpansionState`]: the data of the wasmtime `Store` of one expansion.
+//! [`ExpansionState`]: the data of the wasmtime `Store` of one expansion,
+//! and the store made with it.
 
 use std::ops::{Deref, DerefMut};
 
-use wasmtime::component::ResourceTable;
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::{Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+use crate::Limits;
+use crate::imports::panics::{GuestPanic, PanicReport};
+use crate::imports::spans::{SpanTable, Spans, SpansView};
 use crate::limits::MemoryLimiter;
-use crate::panics::GuestPanic;
-use crate::spans::{SpanTable, Spans};
 
 /// Everything the host keeps for one expansion. A fresh one per expansion is
 /// what makes expansions independent of each other.
 pub(crate) struct ExpansionState {
     /// Who holds the spans behind the guest's handles (set per expansion).
     pub(crate) spans: ThreadBound<Spans>,
-    pub(crate) panic: Option<GuestPanic>,
+    pub(crate) panic: PanicReport,
     pub(crate) limiter: MemoryLimiter,
     /// Calls the guest made to the `spans` import.
     pub(crate) span_queries: u64,
@@ -28,7 +31,7 @@ impl ExpansionState {
     pub(crate) fn new(memory_limit: usize, wasi: Option<WasiCtx>) -> ExpansionState {
         ExpansionState {
             spans: ThreadBound(Spans::Local(SpanTable::new())),
-            panic: None,
+            panic: PanicReport::default(),
             limiter: MemoryLimiter {
                 max: memory_limit,
                 exceeded: false,
@@ -44,8 +47,46 @@ impl ExpansionState {
     /// panic); the memory limit keeps counting what the instance holds.
     pub(crate) fn reset(&mut self) {
         self.spans = ThreadBound(Spans::Local(SpanTable::new()));
-        self.panic = None;
+        self.panic = PanicReport::default();
         self.span_queries = 0;
+    }
+}
+
+impl ExpansionState {
+    /// Adds the procbox world's imports to `linker`, answered from the
+    /// state's spans and panic report.
+    pub(crate) fn add_world(linker: &mut Linker<ExpansionState>) -> wasmtime::Result<()> {
+        crate::imports::add_world(
+            linker,
+            |state| SpansView {
+                spans: &mut state.spans,
+                queries: &mut state.span_queries,
+            },
+            |state| &mut state.panic,
+        )
+    }
+
+    /// The panic the guest reported, if any.
+    pub(crate) fn panic(&self) -> Option<&GuestPanic> {
+        self.panic.0.as_ref()
+    }
+
+    /// A store for one expansion (or one reused instance) with `limits`, the
+    /// time limit's deadline set if the engine interrupts by epochs, and the
+    /// WASI state of what is granted.
+    pub(crate) fn store(
+        engine: &Engine,
+        limits: &Limits,
+        epochs: bool,
+        wasi: Option<WasiCtx>,
+    ) -> Store<ExpansionState> {
+        let mut store = Store::new(engine, ExpansionState::new(limits.memory, wasi));
+        store.limiter(|state| &mut state.limiter);
+        if epochs {
+            store.set_epoch_deadline(limits.timeout_ticks());
+        }
+        store.set_hostcall_fuel(limits.hostcall_fuel());
+        store
     }
 }
 

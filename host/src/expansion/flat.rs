@@ -11,11 +11,12 @@ use procbox_protocol::tree::{self, Token};
 use procbox_protocol::{self as protocol, MacroKind};
 use wasmtime::Store;
 
+use super::classify::Site;
+use super::run::{call, output_error};
+use super::store::ExpansionState;
 use crate::bindings::{ProcMacro, wire};
-use crate::decode::decode_flat;
-use crate::invoke::{Site, call, output_error};
-use crate::spans::{RemoteSpans, SpanOracle, Spans};
-use crate::state::ExpansionState;
+use crate::codec::decode::decode_flat;
+use crate::imports::spans::{RemoteSpans, SpanOracle, Spans};
 use crate::{ExpansionStats, Limits, Result};
 
 /// One use of a macro, in the protocol's flat layout.

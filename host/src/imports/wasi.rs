@@ -14,8 +14,6 @@ use wasmtime_wasi::filesystem::{WasiFilesystem, WasiFilesystemView};
 use wasmtime_wasi::p2::bindings;
 use wasmtime_wasi::random::{WasiRandom, WasiRandomView};
 
-use crate::state::ExpansionState;
-
 /// The resource table, for the `wasi:io` interfaces.
 struct HasTable;
 
@@ -24,8 +22,8 @@ impl HasData for HasTable {
 }
 
 /// Links the interfaces of `capability`.
-pub(crate) fn link(
-    linker: &mut Linker<ExpansionState>,
+pub(crate) fn link<T: WasiView + 'static>(
+    linker: &mut Linker<T>,
     capability: Capability,
 ) -> wasmtime::Result<()> {
     let l = linker;

@@ -5,7 +5,7 @@
 
 use procbox_protocol::{SpanAnswer, SpanQuery};
 
-use super::{Backend, InvalidSpan, MAX_DERIVED_SPANS, TooManySpans};
+use super::backend::{Backend, InvalidSpan, MAX_DERIVED_SPANS, TooManySpans};
 
 /// Answers the span queries of an expansion whose spans the caller owns
 /// ([`MacroComponent::expand_flat`](crate::MacroComponent::expand_flat)).

@@ -5,11 +5,12 @@
 
 use proc_macro2::TokenStream;
 
+use super::check::{OutputError, check};
+use super::diagnostics::{Diagnostic, Level, Origin, compile_errors};
+use super::unflatten::unflatten;
 use crate::Limits;
 use crate::bindings::wire;
-use crate::diagnostics::{Diagnostic, Level, Origin, compile_errors};
-use crate::spans::{InvalidSpan, SpanTable};
-use crate::tokens::{OutputError, check, unflatten};
+use crate::imports::spans::{InvalidSpan, SpanTable};
 
 /// The output tokens and every diagnostic, or why the output is refused.
 pub(crate) fn decode(

@@ -1,7 +1,6 @@
 //! The `panics` import: the guest's panic hook reports here before it traps.
 
 use crate::bindings::procbox::proc_macro::panics::Host as PanicsImport;
-use crate::state::ExpansionState;
 
 /// How much of a panic message the host keeps: a hostile macro may panic with
 /// gigabytes of text.
@@ -15,7 +14,11 @@ pub(crate) struct GuestPanic {
     pub(crate) location: String,
 }
 
-impl PanicsImport for ExpansionState {
+/// The first panic the guest reported in this expansion, if any.
+#[derive(Debug, Default)]
+pub(crate) struct PanicReport(pub(crate) Option<GuestPanic>);
+
+impl PanicsImport for PanicReport {
     fn report_panic(
         &mut self,
         message: String,
@@ -24,8 +27,8 @@ impl PanicsImport for ExpansionState {
         column: u32,
     ) -> wasmtime::Result<()> {
         // Keep the first report: a panic while panicking reports twice.
-        if self.panic.is_none() {
-            self.panic = Some(GuestPanic {
+        if self.0.is_none() {
+            self.0 = Some(GuestPanic {
                 message: truncate(message),
                 location: format!("{}:{line}:{column}", truncate(file)),
             });

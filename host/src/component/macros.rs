@@ -4,8 +4,9 @@
 use std::fmt;
 
 use crate::bindings::wire;
-use crate::tokens::is_ident;
-pub use procbox_protocol::MacroKind;
+use procbox_protocol::MacroKind;
+
+use crate::codec::check::is_ident;
 
 /// The most macros a component may declare. Real crates declare a handful;
 /// the bound keeps a hostile list from making loading slow or large.

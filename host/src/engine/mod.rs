@@ -1,19 +1,26 @@
-//! [`Host`]: the shared engine, linker and settings that components are loaded into.
+//! The engine: [`Host`], the shared wasmtime engine, linker and settings
+//! that components are loaded into, with what it keeps for them: the
+//! instance pool and the compiled-code cache. (Loading a component into a
+//! host is `crate::component`'s: `Host::load_file` and the other loading
+//! methods are defined there.)
+
+mod cache;
+mod instance_pool;
+mod ticker;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc;
-use std::thread::JoinHandle;
 
-use wasmtime::component::{HasSelf, Linker};
-use wasmtime::wasmparser::Parser;
+use wasmtime::component::Linker;
 use wasmtime::{Config, Engine};
 
-use crate::bindings::ProcMacro;
-use crate::cache::ArtifactCache;
-use crate::pool::{self, Allocation};
-use crate::state::ExpansionState;
-use crate::{Error, Limits, MacroComponent, Result};
+use crate::expansion::store::ExpansionState;
+use crate::{Error, Limits, Result};
+
+pub(crate) use cache::{ArtifactCache, Lookup, is_sha256_hex};
+pub use cache::{CacheOutcome, sha256_hex};
+pub(crate) use instance_pool::Allocation;
+use ticker::EpochTicker;
 
 /// Runs procbox macro components: one wasmtime engine and linker, built once
 /// and shared by every component loaded into it. Cheap to clone.
@@ -61,7 +68,7 @@ impl Host {
             signal_handlers: true,
             epoch_interruption: true,
             allocation: Allocation::Pooled {
-                max_instances: pool::DEFAULT_MAX_INSTANCES,
+                max_instances: instance_pool::DEFAULT_MAX_INSTANCES,
             },
         }
     }
@@ -69,70 +76,6 @@ impl Host {
     /// The limits every expansion runs under.
     pub fn limits(&self) -> &Limits {
         &self.inner.limits
-    }
-
-    /// Loads a component from a `.wasm` file; errors name the file.
-    pub fn load_file(&self, path: impl AsRef<Path>) -> Result<MacroComponent> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        MacroComponent::load(self, path.display().to_string(), &bytes, None)
-    }
-
-    /// Loads a component from its bytes; `name` identifies it in errors.
-    pub fn load_bytes(&self, name: impl Into<String>, bytes: &[u8]) -> Result<MacroComponent> {
-        MacroComponent::load(self, name.into(), bytes, None)
-    }
-
-    /// Loads a component from bytes whose SHA-256 the caller has checked
-    /// already, without hashing them again when the cache holds the
-    /// component's compiled code: the hash names the cache file.
-    ///
-    /// For a caller that checked `bytes` against a reviewed hash before, such
-    /// as the native crate `procbox shim` generates, which checks its
-    /// component when it is built. Hashing is most of what a cache hit costs
-    /// (about 0.6 ms for a 1 MB component, tens of ms in an unoptimized
-    /// build); [`load_bytes`](Self::load_bytes) does it on every load.
-    ///
-    /// When the component must be compiled (no cache, or nothing usable in
-    /// it), the bytes are hashed and must match `sha256`, or this fails with
-    /// [`Error::HashMismatch`] and nothing is
-    /// compiled or stored. So the cache only ever holds code under the hash
-    /// of the bytes it was compiled from, and a load from it runs the
-    /// component `sha256` names, whatever `bytes` are: pass a hash you
-    /// checked. `sha256` is 64 hex digits; [`MacroComponent::hash`] returns
-    /// it in lowercase.
-    ///
-    /// ```no_run
-    /// # fn main() -> procbox_host::Result<()> {
-    /// let host = procbox_host::Host::new()?;
-    /// let bytes = std::fs::read("json_derive.wasm").expect("reads");
-    /// // The hash a reviewer approved, checked against `bytes` earlier.
-    /// let reviewed = "4d5a…";
-    /// let component = host.load_checked_bytes("json_derive.wasm", &bytes, reviewed)?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn load_checked_bytes(
-        &self,
-        name: impl Into<String>,
-        bytes: &[u8],
-        sha256: &str,
-    ) -> Result<MacroComponent> {
-        MacroComponent::load(self, name.into(), bytes, Some(sha256))
-    }
-
-    /// Whether loading `bytes` would compile them (a second or more), so a
-    /// tool can say so first: they are a component, and the cache has no
-    /// compiled code for them (or there is no cache). Bytes that are no
-    /// component are refused before anything is compiled.
-    pub fn will_compile(&self, bytes: &[u8]) -> bool {
-        Parser::is_component(bytes)
-            && !self.inner.cache.as_ref().is_some_and(|cache| {
-                cache.contains(&self.inner.engine, &crate::cache::sha256_hex(bytes))
-            })
     }
 
     /// How many instances may be alive at once, if they come from a pool
@@ -253,11 +196,11 @@ impl HostBuilder {
                     .into(),
             ));
         }
-        let (engine, allocation) = pool::engine(&config, self.allocation, self.limits.memory)
-            .map_err(|e| Error::Engine(e.to_string()))?;
+        let (engine, allocation) =
+            instance_pool::engine(&config, self.allocation, self.limits.memory)
+                .map_err(|e| Error::Engine(e.to_string()))?;
         let mut linker = Linker::new(&engine);
-        ProcMacro::add_to_linker::<_, HasSelf<ExpansionState>>(&mut linker, |state| state)
-            .map_err(|e| Error::Engine(e.to_string()))?;
+        ExpansionState::add_world(&mut linker).map_err(|e| Error::Engine(e.to_string()))?;
         let cache = match self.cache {
             CacheSetting::Default => default_cache_dir(),
             CacheSetting::Dir(dir) => Some(dir),
@@ -302,39 +245,6 @@ fn engine_config() -> Config {
     config.cranelift_nan_canonicalization(true);
     config.relaxed_simd_deterministic(true);
     config
-}
-
-/// Advances the engine's epoch every [`Limits::TICK`] until dropped.
-pub(crate) struct EpochTicker {
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl EpochTicker {
-    fn start(engine: Engine) -> std::io::Result<EpochTicker> {
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("procbox-epoch".into())
-            .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Limits::TICK)
-                {
-                    engine.increment_epoch();
-                }
-            })?;
-        Ok(EpochTicker {
-            stop: Some(stop),
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for EpochTicker {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
 
 impl std::fmt::Debug for Host {

@@ -1,114 +1,13 @@
-//! Token streams across the boundary: `proc_macro2` to the flat WIT format for
-//! the input, and back, with validation, for the output.
-//!
-//! The output comes from untrusted code, so nothing in it is assumed: every
-//! text range, identifier, punctuation character, literal, group length and
-//! span handle is checked, and the tree is rebuilt without recursion, so no
-//! output can make the host panic or overflow its stack.
+//! The guest's output rebuilt as a `proc_macro2` stream, every token
+//! checked on the way ([`super::check`]), without recursion: no output can
+//! make the host panic or overflow its stack.
 
-use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, TokenStream, TokenTree};
 
+use super::check::{OutputError, check_ident, check_punct, invalid, parse_literals, text};
 use crate::Limits;
 use crate::bindings::wire;
-use crate::literals;
-use crate::spans::{InvalidSpan, SpanTable};
-
-/// The characters rustc accepts in a `Punct`.
-const PUNCT_CHARS: &[char] = &[
-    '=', '<', '>', '!', '~', '+', '-', '*', '/', '%', '^', '&', '|', '@', '.', ',', ';', ':', '#',
-    '$', '?', '\'',
-];
-
-/// Flattens `stream` for the guest, registering each span in `spans`.
-pub(crate) fn flatten(stream: &TokenStream, spans: &mut SpanTable) -> wire::TokenStream {
-    let mut out = wire::TokenStream {
-        text: String::new(),
-        tokens: Vec::new(),
-    };
-    flatten_into(stream, spans, &mut out);
-    out
-}
-
-fn flatten_into(stream: &TokenStream, spans: &mut SpanTable, out: &mut wire::TokenStream) {
-    for tree in stream.clone() {
-        match tree {
-            TokenTree::Group(g) => {
-                let at = out.tokens.len();
-                out.tokens.push(wire::Token::Group(wire::GroupToken {
-                    delimiter: match g.delimiter() {
-                        Delimiter::Parenthesis => wire::Delimiter::Parenthesis,
-                        Delimiter::Brace => wire::Delimiter::Brace,
-                        Delimiter::Bracket => wire::Delimiter::Bracket,
-                        Delimiter::None => wire::Delimiter::None,
-                    },
-                    span: spans.push_input(g.span()),
-                    span_open: spans.push_input(g.span_open()),
-                    span_close: spans.push_input(g.span_close()),
-                    len: 0,
-                }));
-                flatten_into(&g.stream(), spans, out);
-                let len = (out.tokens.len() - at - 1) as u32;
-                if let Some(wire::Token::Group(header)) = out.tokens.get_mut(at) {
-                    header.len = len;
-                }
-            }
-            TokenTree::Ident(i) => {
-                let mut text = push_display(&mut out.text, &i);
-                let start = text.start as usize;
-                let is_raw = out.text[start..].starts_with("r#");
-                if is_raw {
-                    text.start += 2;
-                    text.len -= 2;
-                }
-                out.tokens.push(wire::Token::Ident(wire::IdentToken {
-                    text,
-                    is_raw,
-                    span: spans.push_input(i.span()),
-                }));
-            }
-            TokenTree::Punct(p) => out.tokens.push(wire::Token::Punct(wire::PunctToken {
-                ch: p.as_char(),
-                spacing: match p.spacing() {
-                    Spacing::Alone => wire::Spacing::Alone,
-                    Spacing::Joint => wire::Spacing::Joint,
-                },
-                span: spans.push_input(p.span()),
-            })),
-            TokenTree::Literal(l) => {
-                let text = push_display(&mut out.text, &l);
-                out.tokens.push(wire::Token::Literal(wire::LiteralToken {
-                    text,
-                    span: spans.push_input(l.span()),
-                }));
-            }
-        }
-    }
-}
-
-/// Appends `value`'s text to `text` (without a temporary string per token).
-fn push_display(text: &mut String, value: &impl std::fmt::Display) -> wire::TextRange {
-    use std::fmt::Write;
-    let start = text.len();
-    // Writing to a `String` cannot fail.
-    let _ = write!(text, "{value}");
-    wire::TextRange {
-        start: start as u32,
-        len: (text.len() - start) as u32,
-    }
-}
-
-/// Why the guest's output was refused.
-#[derive(Debug)]
-pub(crate) enum OutputError {
-    /// Over a size limit: what, and the limit.
-    TooLarge(String, usize),
-    /// Not a valid token stream.
-    Invalid(String),
-}
-
-fn invalid(reason: impl Into<String>) -> OutputError {
-    OutputError::Invalid(reason.into())
-}
+use crate::imports::spans::SpanTable;
 
 /// A group being rebuilt: its header and the trees so far.
 struct Frame {
@@ -196,71 +95,6 @@ pub(crate) fn unflatten(
     Ok(root.trees.into_iter().collect())
 }
 
-/// Checks the guest's output tokens as [`unflatten`] does, without building
-/// them, for spans the caller holds: `known` says whether a handle is one of
-/// its spans.
-pub(crate) fn check(
-    stream: &wire::TokenStream,
-    known: impl Fn(u32) -> bool,
-    limits: &Limits,
-) -> Result<(), OutputError> {
-    let tokens = &stream.tokens;
-    parse_literals(stream)?;
-    let span = |handle: u32| match known(handle) {
-        true => Ok(()),
-        false => Err(invalid(InvalidSpan(handle).to_string())),
-    };
-    // Where each open group ends; the root ends with the stream.
-    let mut ends = vec![tokens.len()];
-    for (at, token) in tokens.iter().enumerate() {
-        while ends.len() > 1 && ends.last() == Some(&at) {
-            ends.pop();
-        }
-        match token {
-            wire::Token::Group(g) => {
-                let end = at + 1 + g.len as usize;
-                if end > ends.last().copied().unwrap_or(tokens.len()) {
-                    return Err(invalid(format!(
-                        "the group at token {at} claims {} tokens, more than its parent holds",
-                        g.len
-                    )));
-                }
-                if ends.len() > limits.output_depth {
-                    return Err(invalid(format!(
-                        "groups are nested deeper than {} levels",
-                        limits.output_depth
-                    )));
-                }
-                for handle in [g.span, g.span_open, g.span_close] {
-                    span(handle)?;
-                }
-                ends.push(end);
-            }
-            wire::Token::Ident(t) => {
-                check_ident(text(stream, t.text)?, t.is_raw)?;
-                span(t.span)?;
-            }
-            wire::Token::Punct(t) => {
-                check_punct(t.ch)?;
-                span(t.span)?;
-            }
-            // Their text was checked with the others', above.
-            wire::Token::Literal(t) => span(t.span)?,
-        }
-    }
-    Ok(())
-}
-
-fn check_punct(ch: char) -> Result<(), OutputError> {
-    match PUNCT_CHARS.contains(&ch) {
-        true => Ok(()),
-        false => Err(invalid(format!(
-            "`{}` is not a punctuation character",
-            ch.escape_debug()
-        ))),
-    }
-}
-
 /// Pops every group that ends at token `at` into its parent.
 fn close_groups(
     stack: &mut Vec<Frame>,
@@ -295,60 +129,11 @@ fn close_groups(
     Ok(())
 }
 
-fn text(stream: &wire::TokenStream, range: wire::TextRange) -> Result<&str, OutputError> {
-    let start = range.start as usize;
-    start
-        .checked_add(range.len as usize)
-        .and_then(|end| stream.text.get(start..end))
-        .ok_or_else(|| {
-            invalid(format!(
-                "text range {}+{} is outside the token text or splits a character",
-                range.start, range.len
-            ))
-        })
-}
-
-/// Whether `name` is an identifier (keywords included), as rustc decides.
-pub(crate) fn is_ident(name: &str) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => {
-            (first == '_' || unicode_ident::is_xid_start(first))
-                && chars.all(unicode_ident::is_xid_continue)
-        }
-        None => false,
-    }
-}
-
-/// Checks an identifier as rustc does, so `Ident::new` cannot panic on it.
-fn check_ident(name: &str, is_raw: bool) -> Result<(), OutputError> {
-    if !is_ident(name) {
-        return Err(invalid(format!(
-            "`{}` is not a valid identifier",
-            name.escape_debug()
-        )));
-    }
-    if is_raw && matches!(name, "_" | "crate" | "self" | "Self" | "super") {
-        return Err(invalid(format!("`r#{name}` cannot be a raw identifier")));
-    }
-    Ok(())
-}
-
-/// Every literal of the output, in order, checked ([`literals::check`]).
-fn parse_literals(stream: &wire::TokenStream) -> Result<Vec<Literal>, OutputError> {
-    let mut reprs = Vec::new();
-    for token in &stream.tokens {
-        if let wire::Token::Literal(t) = token {
-            reprs.push(text(stream, t.text)?);
-        }
-    }
-    literals::check(&reprs)
-        .map_err(|repr| invalid(format!("`{}` is not a valid literal", repr.escape_debug())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::check::check;
+    use crate::codec::flatten::flatten;
 
     fn limits() -> Limits {
         Limits::default()

@@ -12,8 +12,6 @@ use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, Linker, ResourceType};
 
-use crate::state::ExpansionState;
-
 /// A call to an import that was not granted.
 #[derive(Debug, thiserror::Error)]
 #[error("`{interface}#{function}` was not granted")]
@@ -25,8 +23,8 @@ pub(crate) struct Denied {
 /// Links every import of `component` that is not part of the procbox world to
 /// a function that fails with [`Denied`].
 /// Imports for which `linked` is true are already defined (granted).
-pub(crate) fn link_denied_imports(
-    linker: &mut Linker<ExpansionState>,
+pub(crate) fn link_denied_imports<T: 'static>(
+    linker: &mut Linker<T>,
     component: &Component,
     engine: &Engine,
     linked: impl Fn(&str) -> bool,

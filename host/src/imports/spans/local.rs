@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use proc_macro2::Span;
 
+use super::backend::{Backend, InvalidSpan, MAX_DERIVED_SPANS, TooManySpans};
 use super::range::Range;
-use super::{Backend, InvalidSpan, MAX_DERIVED_SPANS, TooManySpans};
 
 /// Handle → span, for one expansion. Handles 0 and 1 are the call site and the
 /// mixed site, as the WIT world promises.

@@ -1,0 +1,329 @@
+//! [`MacroComponent`]: a loaded, compiled, checked macro component, and
+//! what can be done with it: expanding its macros in fresh instances
+//! (`crate::expansion` runs them), linking it for grants ([`link`]), or
+//! keeping an instance ([`instance`]). Loading is [`load`]'s.
+
+pub(crate) mod instance;
+mod link;
+mod load;
+pub(crate) mod macros;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use procbox_manifest::{Capability, Manifest};
+use wasmtime::Store;
+use wasmtime::component::Component;
+
+use crate::bindings::ProcMacroPre;
+use crate::engine::{Allocation, CacheOutcome, HostInner};
+use crate::expansion::Invocation;
+use crate::expansion::classify::{Site, classify};
+use crate::expansion::flat::run_flat;
+use crate::expansion::run::run;
+use crate::expansion::store::ExpansionState;
+use crate::{
+    Error, Expansion, FlatExpansion, FlatInvocation, Grants, MacroInfo, MacroKind, Result,
+    SpanOracle,
+};
+use link::link;
+
+/// A macro component, compiled and ready to expand. Cheap to clone.
+///
+/// Each expansion gets a fresh instance (from a pre-linked `InstancePre`), so
+/// nothing one expansion does can change another's result.
+#[derive(Clone)]
+pub struct MacroComponent {
+    pub(crate) inner: Arc<ComponentInner>,
+}
+
+#[derive(Clone)]
+pub(crate) struct ComponentInner {
+    pub(crate) host: Arc<HostInner>,
+    pub(crate) name: String,
+    component: Component,
+    /// Linked for `grants`: the procbox world, the WASI interfaces of the
+    /// declared and granted capabilities, denial for the rest.
+    pub(crate) pre: ProcMacroPre<ExpansionState>,
+    grants: Grants,
+    hash: String,
+    size: usize,
+    imports: Vec<String>,
+    exports: Vec<String>,
+    manifest: Option<Manifest>,
+    macros: Vec<MacroInfo>,
+    cache: CacheOutcome,
+}
+
+impl MacroComponent {
+    /// The name used in errors: the file it was loaded from, or the name given
+    /// to [`Host::load_bytes`].
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The macros it exports, sorted by name.
+    pub fn macros(&self) -> &[MacroInfo] {
+        &self.inner.macros
+    }
+
+    /// The SHA-256 of the component's bytes, as lowercase hex.
+    pub fn hash(&self) -> &str {
+        &self.inner.hash
+    }
+
+    /// The size of the component in bytes.
+    pub fn size(&self) -> usize {
+        self.inner.size
+    }
+
+    /// The names of everything the component imports (the procbox world's
+    /// interfaces and any WASI interfaces), as `wasm-tools component wit` lists them.
+    pub fn imports(&self) -> &[String] {
+        &self.inner.imports
+    }
+
+    /// The names of the interfaces the component exports (the procbox
+    /// world's `macros`).
+    pub fn exports(&self) -> &[String] {
+        &self.inner.exports
+    }
+
+    /// The capabilities the component declares (its `procbox-manifest`
+    /// section, written by `procbox-ld`); `None` if it has no manifest, which
+    /// means it declares nothing.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.inner.manifest.as_ref()
+    }
+
+    /// The same component with `grants` applied: it links the WASI interfaces
+    /// of the capabilities it declares and `grants` grants, nothing else. The
+    /// linking is done here, once.
+    pub fn with_grants(&self, grants: &Grants) -> Result<MacroComponent> {
+        let grants = grants
+            .resolved()
+            .map_err(|source| fs_read_error(grants, source))?;
+        let inner = &self.inner;
+        let pre =
+            link(&inner.host, &inner.component, inner.declared(), &grants).map_err(|reason| {
+                Error::BadComponent {
+                    component: inner.name.clone(),
+                    reason,
+                }
+            })?;
+        let mut granted = ComponentInner::clone(inner);
+        granted.pre = pre;
+        granted.grants = grants;
+        Ok(MacroComponent {
+            inner: Arc::new(granted),
+        })
+    }
+
+    /// What this component was granted ([`with_grants`](Self::with_grants)).
+    pub fn grants(&self) -> &Grants {
+        &self.inner.grants
+    }
+
+    /// Whether the compiled code came from the cache.
+    pub fn cache_outcome(&self) -> &CacheOutcome {
+        &self.inner.cache
+    }
+
+    /// Runs a macro in a fresh instance.
+    pub fn expand(&self, invocation: &Invocation<'_>) -> Result<Expansion> {
+        let site = self.site(invocation.name);
+        self.check_macro(invocation.kind, invocation.name)?;
+        let inner = &self.inner;
+        let mut store = self.new_store(invocation.name)?;
+        let instance = match inner.pre.instantiate(&mut store) {
+            Ok(instance) => instance,
+            Err(e) => return Err(not_started(e, &store, &site, &inner.host)),
+        };
+        run(&mut store, &instance, &site, &inner.host.limits, invocation)
+    }
+
+    /// Runs a macro on a flat token stream whose spans the caller holds, in
+    /// a fresh instance: `oracle` answers the macro's span queries (see
+    /// [`SpanOracle`]). The output is checked as [`expand`](Self::expand)
+    /// checks it, and its span handles are the caller's.
+    ///
+    /// This is how `procbox serve` expands for the shim inside rustc, which
+    /// holds the compiler's spans.
+    pub fn expand_flat(
+        &self,
+        invocation: FlatInvocation,
+        oracle: Box<dyn SpanOracle>,
+    ) -> Result<FlatExpansion> {
+        let name = invocation.name.clone();
+        let site = self.site(&name);
+        self.check_macro(invocation.kind, &name)?;
+        let inner = &self.inner;
+        let mut store = self.new_store(&name)?;
+        let instance = match inner.pre.instantiate(&mut store) {
+            Ok(instance) => instance,
+            Err(e) => return Err(not_started(e, &store, &site, &inner.host)),
+        };
+        run_flat(
+            &mut store,
+            &instance,
+            &site,
+            &inner.host.limits,
+            invocation,
+            oracle,
+        )
+    }
+
+    /// Runs the derive macro `name` on `item` (the struct, enum or union).
+    pub fn expand_derive(&self, name: &str, item: &proc_macro2::TokenStream) -> Result<Expansion> {
+        self.expand(&Invocation::derive(name, item))
+    }
+
+    /// Runs the attribute macro `name`: `args` is what is inside `#[name(...)]`,
+    /// `item` the item it is on.
+    pub fn expand_attribute(
+        &self,
+        name: &str,
+        args: &proc_macro2::TokenStream,
+        item: &proc_macro2::TokenStream,
+    ) -> Result<Expansion> {
+        self.expand(&Invocation::attribute(name, args, item))
+    }
+
+    /// Runs the function-like macro `name` on what is inside `name!(...)`.
+    pub fn expand_function(
+        &self,
+        name: &str,
+        input: &proc_macro2::TokenStream,
+    ) -> Result<Expansion> {
+        self.expand(&Invocation::function(name, input))
+    }
+
+    pub(crate) fn site<'a>(&'a self, name: &'a str) -> Site<'a> {
+        Site {
+            component: &self.inner.name,
+            name,
+        }
+    }
+
+    /// A store for one expansion (or one reused instance) of macro `name`,
+    /// with its limits and the WASI state of what is granted. A declared
+    /// capability that is not granted stops here, before the guest runs.
+    pub(crate) fn new_store(&self, name: &str) -> Result<Store<ExpansionState>> {
+        let inner = &self.inner;
+        for &capability in &inner.declared().capabilities {
+            if !inner.grants.grants(capability) {
+                return Err(Error::NotGranted {
+                    component: inner.name.clone(),
+                    name: name.to_owned(),
+                    capability,
+                    how: match capability {
+                        Capability::RandomSeed => "Grants::random_seed()",
+                        Capability::FsRead => "Grants::fs_read(dir)",
+                        Capability::Env => "Grants::env(name, value)",
+                    },
+                });
+            }
+        }
+        // Every declared capability is granted by now: WASI state is needed
+        // exactly when something is declared.
+        let wasi = match inner.declared().capabilities.is_empty() {
+            true => None,
+            false => Some(
+                inner
+                    .grants
+                    .wasi_ctx(inner.declared())
+                    .map_err(|source| fs_read_error(&inner.grants, source))?,
+            ),
+        };
+        Ok(new_store(&inner.host, wasi))
+    }
+
+    /// Checks that the component has a macro of that name and kind.
+    pub(crate) fn check_macro(&self, kind: MacroKind, name: &str) -> Result<()> {
+        let known = self
+            .inner
+            .macros
+            .iter()
+            .any(|m| m.name == name && m.kind == kind);
+        if known {
+            return Ok(());
+        }
+        let available = self
+            .inner
+            .macros
+            .iter()
+            .map(MacroInfo::to_string)
+            .collect::<Vec<_>>();
+        Err(Error::UnknownMacro {
+            component: self.inner.name.clone(),
+            name: name.to_owned(),
+            kind,
+            available: if available.is_empty() {
+                "no macros".to_owned()
+            } else {
+                available.join(", ")
+            },
+        })
+    }
+}
+
+/// Why an instance did not start (or, for `list_macros`, did not answer):
+/// a full instance pool, or whatever [`classify`] finds.
+fn not_started(
+    error: wasmtime::Error,
+    store: &Store<ExpansionState>,
+    site: &Site<'_>,
+    host: &HostInner,
+) -> Error {
+    let pool_full = error.chain().any(|e| {
+        e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>()
+            .is_some()
+    });
+    match host.allocation {
+        Allocation::Pooled { max_instances } if pool_full => Error::TooManyInstances {
+            component: site.component.to_owned(),
+            name: site.name.to_owned(),
+            limit: max_instances,
+        },
+        _ => classify(error, store.data(), site, &host.limits),
+    }
+}
+
+/// A store with the host's limits set.
+pub(super) fn new_store(
+    host: &HostInner,
+    wasi: Option<wasmtime_wasi::WasiCtx>,
+) -> Store<ExpansionState> {
+    ExpansionState::store(&host.engine, &host.limits, host.ticker.is_some(), wasi)
+}
+
+impl ComponentInner {
+    /// What the component declares (nothing if it has no manifest).
+    fn declared(&self) -> &Manifest {
+        declared(self.manifest.as_ref())
+    }
+}
+
+/// A component's declared capabilities: its manifest, or none without one.
+fn declared(manifest: Option<&Manifest>) -> &Manifest {
+    static NONE: Manifest = Manifest::none();
+    manifest.unwrap_or(&NONE)
+}
+
+/// The error for an `fs-read` directory that cannot be granted.
+fn fs_read_error(grants: &Grants, source: std::io::Error) -> Error {
+    Error::Io {
+        path: grants.fs_read_dir().map(Path::to_owned).unwrap_or_default(),
+        source,
+    }
+}
+
+impl std::fmt::Debug for MacroComponent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MacroComponent")
+            .field("name", &self.inner.name)
+            .field("hash", &self.inner.hash)
+            .field("macros", &self.inner.macros)
+            .finish_non_exhaustive()
+    }
+}
