@@ -5,7 +5,7 @@ use std::cell::Cell;
 use crate::bindings::exports::procbox::proc_macro::macros::Guest;
 use crate::bindings::procbox::proc_macro::types as wire;
 use crate::registry::{self, Entry};
-use crate::{Diagnostic, Level, TokenStream, bridge, diagnostic, panic_hook, wire as codec};
+use crate::{Diagnostic, Level, TokenStream, bridge, diagnostic, panic_hook, stream};
 
 thread_local! {
     static EXPANDING: Cell<bool> = const { Cell::new(false) };
@@ -83,7 +83,7 @@ pub(crate) fn expand(
     };
     EXPANDING.with(|e| e.set(false));
     wire::Expansion {
-        tokens: codec::encode(output),
+        tokens: stream::encode(output),
         diagnostics: diagnostic::take(),
     }
 }

@@ -2,17 +2,7 @@
 
 use std::fmt;
 
-use crate::{Delimiter, Span, TokenStream};
-
-/// A delimited token stream, as in `proc_macro::Group`.
-#[derive(Clone)]
-pub struct Group {
-    pub(crate) delimiter: Delimiter,
-    pub(crate) stream: TokenStream,
-    pub(crate) span: Span,
-    pub(crate) span_open: Span,
-    pub(crate) span_close: Span,
-}
+use crate::{Delimiter, Group, Span, TokenStream};
 
 impl Group {
     /// A new group with the given delimiter and contents, spanning the call site.
@@ -63,7 +53,7 @@ impl Group {
 
 impl fmt::Display for Group {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&crate::bridge::group_without_spans(self), f)
+        fmt::Display::fmt(&crate::stream::group_without_spans(self), f)
     }
 }
 

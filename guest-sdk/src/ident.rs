@@ -2,16 +2,7 @@
 
 use std::fmt;
 
-use crate::Span;
-
-/// An identifier (`ident`), as in `proc_macro::Ident`.
-#[derive(Clone)]
-pub struct Ident {
-    /// The identifier without any `r#` prefix.
-    pub(crate) name: Box<str>,
-    pub(crate) is_raw: bool,
-    pub(crate) span: Span,
-}
+use crate::{Ident, Span};
 
 impl Ident {
     /// A new identifier with the given name and span.

@@ -2,7 +2,7 @@
 //!
 //! `procbox` mirrors the `proc_macro` API — [`TokenStream`], [`TokenTree`],
 //! [`Group`], [`Ident`], [`Punct`], [`Literal`], [`Span`] — over the
-//! `procbox:macro` WIT world, and provides the entry-point attributes
+//! `procbox:proc-macro` WIT world, and provides the entry-point attributes
 //! [`proc_macro_derive`], [`proc_macro_attribute`] and [`proc_macro`]. A macro
 //! crate built with it for `wasm32-wasip2` is a component that a procbox host
 //! runs in a sandbox.
@@ -63,6 +63,7 @@ mod registry;
 mod span;
 mod stream;
 mod token_tree;
+mod tree;
 mod wire;
 
 #[cfg(test)]
@@ -70,18 +71,13 @@ mod tests;
 
 pub use diagnostic::{Diagnostic, Level, MultiSpan};
 pub use exports::is_available;
-pub use group::Group;
-pub use ident::Ident;
 pub use lex_error::LexError;
-pub use literal::Literal;
 pub use procbox_macros::{
     attribute_entry as proc_macro_attribute, derive_entry as proc_macro_derive,
     function_entry as proc_macro,
 };
-pub use punct::Punct;
 pub use span::Span;
-pub use stream::TokenStream;
-pub use token_tree::{Delimiter, Spacing, TokenTree};
+pub use tree::{Delimiter, Group, Ident, Literal, Punct, Spacing, TokenStream, TokenTree};
 
 /// Iterators over a [`TokenStream`], as in `proc_macro::token_stream`.
 pub mod token_stream {
@@ -91,7 +87,7 @@ pub mod token_stream {
 impl From<TokenStream> for proc_macro2::TokenStream {
     /// Converts for `syn`/`quote`, keeping every span.
     fn from(stream: TokenStream) -> proc_macro2::TokenStream {
-        bridge::to_proc_macro2(&stream)
+        stream::to_proc_macro2(&stream)
     }
 }
 

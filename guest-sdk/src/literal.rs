@@ -8,16 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::escape::Escape;
-use crate::{LexError, Span, literal_parts};
-
-/// A literal (`1u8`, `2.5`, `'a'`, `"text"`, `b"bytes"`, `c"c"`), as in
-/// `proc_macro::Literal`.
-#[derive(Clone)]
-pub struct Literal {
-    /// The literal as written in source, e.g. `"a\n"` or `-1i32`.
-    pub(crate) repr: Box<str>,
-    pub(crate) span: Span,
-}
+use crate::{LexError, Literal, Span, literal_parts};
 
 macro_rules! number_constructors {
     ($($suffixed:ident $unsuffixed:ident: $ty:ident,)*) => {

@@ -2,22 +2,13 @@
 
 use std::fmt;
 
-use crate::{Spacing, Span};
+use crate::{Punct, Spacing, Span};
 
 /// The characters rustc accepts in a `Punct`.
 const LEGAL_CHARS: &[char] = &[
     '=', '<', '>', '!', '~', '+', '-', '*', '/', '%', '^', '&', '|', '@', '.', ',', ';', ':', '#',
     '$', '?', '\'',
 ];
-
-/// A single punctuation character, as in `proc_macro::Punct`. Multi-character
-/// operators such as `+=` are several `Punct`s, all but the last `Joint`.
-#[derive(Clone)]
-pub struct Punct {
-    pub(crate) ch: char,
-    pub(crate) spacing: Spacing,
-    pub(crate) span: Span,
-}
 
 impl Punct {
     /// A new `Punct` with the given character and spacing, at the call site.

@@ -1,32 +1,91 @@
-//! [`TokenStream`]: a cheaply clonable sequence of token trees.
+//! [`TokenStream`]'s behaviour, and the one place that looks inside a
+//! stream's representation ([`Repr`]): a stream is kept in whatever form it
+//! was made in (this crate's token trees, the host's flat input, or
+//! `proc_macro2` tokens from `syn` and `quote`) until something needs
+//! another, and this module chooses the conversion. The backends
+//! (`crate::wire` for the flat format, `crate::bridge` for `proc_macro2`)
+//! work on one form each and reach a group's contents through the
+//! [`Dispatch`] this module gives them.
 
 use std::fmt;
 use std::rc::Rc;
 use std::str::FromStr;
 
-use crate::wire::WireStream;
-use crate::{LexError, TokenTree, bridge};
+use proc_macro2 as pm2;
 
-/// An abstract stream of token trees, as in `proc_macro::TokenStream`: the
-/// input and output of every macro. Cloning is cheap (the trees are shared).
-#[derive(Clone)]
-pub struct TokenStream {
-    pub(crate) repr: Repr,
+use crate::tree::Repr;
+use crate::wire::{Encoder, WireStream};
+use crate::{Group, LexError, TokenStream, TokenTree, bridge, wire};
+
+/// How the backends reach a group's contents, whatever form they are in.
+pub(crate) struct Dispatch;
+
+impl bridge::Contents for Dispatch {
+    fn trees(stream: &TokenStream) -> Option<&[TokenTree]> {
+        match &stream.repr {
+            Repr::Trees(trees) => Some(trees),
+            Repr::Wire(_) | Repr::Pm2(_) => None,
+        }
+    }
+
+    fn convert(stream: &TokenStream, with_spans: bool) -> pm2::TokenStream {
+        match with_spans {
+            true => to_proc_macro2(stream),
+            false => without_spans(stream),
+        }
+    }
 }
 
-/// How a stream is held: as whatever it was made from, until something needs
-/// another form. A derive written with `syn` and `quote` takes its input as
-/// the host sent it ([`Repr::Wire`]) straight to `proc_macro2`, and its output
-/// from `proc_macro2` ([`Repr::Pm2`]) straight back, never building this
-/// crate's token trees.
-#[derive(Clone)]
-pub(crate) enum Repr {
-    /// Token trees made with this crate's API.
-    Trees(Rc<Vec<TokenTree>>),
-    /// The macro's input, as the host sent it.
-    Wire(Rc<WireStream>),
-    /// Tokens from `syn`/`quote`, spans from the span pool.
-    Pm2(proc_macro2::TokenStream),
+impl wire::Contents for Dispatch {
+    fn encode(stream: &TokenStream, out: &mut Encoder) {
+        match &stream.repr {
+            Repr::Trees(trees) => wire::encode_trees::<Dispatch>(trees, out),
+            Repr::Pm2(stream) => wire::encode_proc_macro2(stream.clone(), out),
+            Repr::Wire(flat) => out.append(flat),
+        }
+    }
+}
+
+/// Converts a stream for use with `syn`/`quote`, keeping every span.
+pub(crate) fn to_proc_macro2(stream: &TokenStream) -> pm2::TokenStream {
+    match &stream.repr {
+        Repr::Pm2(stream) => stream.clone(),
+        Repr::Wire(flat) => wire::to_proc_macro2(flat),
+        Repr::Trees(trees) => bridge::trees_to_proc_macro2::<Dispatch>(trees),
+    }
+}
+
+/// A `proc_macro2` copy of `stream` with call-site spans, for `Display`.
+pub(crate) fn without_spans(stream: &TokenStream) -> pm2::TokenStream {
+    match &stream.repr {
+        Repr::Pm2(stream) => stream.clone(),
+        Repr::Wire(flat) => bridge::trees_without_spans::<Dispatch>(&wire::decode(flat)),
+        Repr::Trees(trees) => bridge::trees_without_spans::<Dispatch>(trees),
+    }
+}
+
+/// A `proc_macro2` copy of `group` with call-site spans, for `Display`.
+pub(crate) fn group_without_spans(group: &Group) -> pm2::Group {
+    pm2::Group::new(group.delimiter.into(), without_spans(&group.stream))
+}
+
+/// Flattens a stream for the host.
+pub(crate) fn encode(stream: TokenStream) -> WireStream {
+    match stream.repr {
+        // The input returned unchanged: send it back as it came.
+        Repr::Wire(input) => Rc::unwrap_or_clone(input),
+        // Moved in, so a stream only the macro holds is not cloned.
+        Repr::Pm2(stream) => {
+            let mut out = Encoder::new();
+            wire::encode_proc_macro2(stream, &mut out);
+            out.finish()
+        }
+        Repr::Trees(trees) => {
+            let mut out = Encoder::new();
+            wire::encode_trees::<Dispatch>(&trees, &mut out);
+            out.finish()
+        }
+    }
 }
 
 impl Default for TokenStream {
@@ -67,7 +126,7 @@ impl TokenStream {
     fn trees(&self) -> Rc<Vec<TokenTree>> {
         match &self.repr {
             Repr::Trees(trees) => Rc::clone(trees),
-            Repr::Wire(wire) => Rc::new(crate::wire::decode(wire)),
+            Repr::Wire(flat) => Rc::new(wire::decode(flat)),
             Repr::Pm2(stream) => Rc::new(bridge::trees_from_proc_macro2(stream.clone())),
         }
     }
@@ -112,7 +171,7 @@ impl fmt::Display for TokenStream {
     /// Prints the stream as source text that lexes back to the same tokens,
     /// spaced as `proc_macro` prints it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&bridge::stream_without_spans(self), f)
+        fmt::Display::fmt(&without_spans(self), f)
     }
 }
 

@@ -2,20 +2,7 @@
 
 use std::fmt;
 
-use crate::{Group, Ident, Literal, Punct, Span};
-
-/// A single token or a delimited sequence of token trees, as in `proc_macro::TokenTree`.
-#[derive(Clone)]
-pub enum TokenTree {
-    /// A token stream surrounded by bracket delimiters.
-    Group(Group),
-    /// An identifier.
-    Ident(Ident),
-    /// A single punctuation character (`+`, `,`, `$`, etc.).
-    Punct(Punct),
-    /// A literal character (`'a'`), string (`"hello"`), number (`2.3`), etc.
-    Literal(Literal),
-}
+use crate::{Group, Ident, Literal, Punct, Span, TokenTree};
 
 impl TokenTree {
     /// The span of this tree, delegating to the `span` method of the variant.
@@ -83,28 +70,4 @@ impl fmt::Debug for TokenTree {
             TokenTree::Literal(t) => t.fmt(f),
         }
     }
-}
-
-/// How a [`Group`] is delimited.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Delimiter {
-    /// `( ... )`
-    Parenthesis,
-    /// `{ ... }`
-    Brace,
-    /// `[ ... ]`
-    Bracket,
-    /// An invisible delimiter, as around a `macro_rules!` fragment `$e:expr`;
-    /// it keeps operator precedence when the fragment is substituted.
-    None,
-}
-
-/// Whether a [`Punct`] is followed immediately by another `Punct` (`Joint`, as
-/// the first `+` of `+=`) or by something else (`Alone`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Spacing {
-    /// Followed by another punctuation character as part of one operator.
-    Joint,
-    /// Followed by whitespace, a non-punctuation token, or nothing.
-    Alone,
 }

@@ -1,93 +1,83 @@
 //! Conversions between this crate's tokens and `proc_macro2` tokens that keep
 //! spans.
 //!
-//! A host span handle becomes a `proc_macro2` span from the span [`pool`],
+//! A host span handle becomes a `proc_macro2` span from the [`span_pool`],
 //! which maps it back when the macro's output is converted. Identifiers and
 //! punctuation are rebuilt with `proc_macro2`'s constructors; literals are
 //! lexed, all those of one conversion together ([`Literals`]).
 //!
-//! Converting from `proc_macro2` is lazy: the stream is kept as it is (see
-//! [`crate::stream::Repr`]) and only turned into token trees, one level at a
-//! time, when the macro looks inside it with this crate's API. Sent to the
-//! host, it is flattened directly.
+//! This module works on token trees and `proc_macro2` tokens; a group's
+//! contents, which a stream may hold in any form, it reaches through
+//! [`Contents`], which `crate::stream` implements.
 
 mod literals;
-pub(crate) mod pool;
+pub(crate) mod span_pool;
 
 use proc_macro2 as pm2;
 
 pub(crate) use literals::Literals;
 
-use crate::stream::Repr;
-use crate::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use crate::{Group, Ident, Literal, Punct, Span, TokenStream, TokenTree};
+
+/// What this module needs to know about a group's contents, which a stream
+/// may hold in any form: `crate::stream`, the one module that looks inside a
+/// stream, answers.
+pub(crate) trait Contents {
+    /// The contents as token trees, if that is how they are held.
+    fn trees(stream: &TokenStream) -> Option<&[TokenTree]>;
+    /// Contents held in another form, converted: with their spans
+    /// (`with_spans`) or with the call site's.
+    fn convert(stream: &TokenStream, with_spans: bool) -> pm2::TokenStream;
+}
 
 /// Starts an expansion: spans of the previous one no longer map to handles.
 pub(crate) fn reset() {
-    pool::reset();
+    span_pool::reset();
 }
 
-/// Converts a stream for use with `syn`/`quote`, keeping every span.
-pub(crate) fn to_proc_macro2(stream: &TokenStream) -> pm2::TokenStream {
-    match &stream.repr {
-        Repr::Pm2(stream) => stream.clone(),
-        Repr::Wire(wire) => crate::wire::to_proc_macro2(wire),
-        Repr::Trees(trees) => {
-            let mut collected = Collected::default();
-            collected.walk(trees);
-            pool::with(|pool| pool.reserve(collected.groups, collected.leaves));
-            let mut source = Placeholders {
-                literals: Literals::lex(collected.literals.into_iter()),
-            };
-            build(trees, &mut source)
-        }
-    }
+/// Converts token trees for use with `syn`/`quote`, keeping every span.
+pub(crate) fn trees_to_proc_macro2<C: Contents>(trees: &[TokenTree]) -> pm2::TokenStream {
+    let mut collected = Collected::default();
+    collected.walk::<C>(trees);
+    span_pool::with(|pool| pool.reserve(collected.groups, collected.leaves));
+    let mut source = Placeholders {
+        literals: Literals::lex(collected.literals.into_iter()),
+    };
+    build::<C, _>(trees, &mut source)
+}
+
+/// A `proc_macro2` copy of token trees with call-site spans, for `Display`.
+pub(crate) fn trees_without_spans<C: Contents>(trees: &[TokenTree]) -> pm2::TokenStream {
+    let mut collected = Collected::default();
+    collected.walk::<C>(trees);
+    let mut source = CallSite {
+        literals: Literals::lex(collected.literals.into_iter()),
+    };
+    build::<C, _>(trees, &mut source)
 }
 
 /// Converts one span for use with `syn`/`quote`.
 pub(crate) fn span_to_proc_macro2(span: Span) -> pm2::Span {
-    pool::with(|pool| pool.leaf(span))
+    span_pool::with(|pool| pool.leaf(span))
 }
 
 /// Converts one span back to its host handle.
 pub(crate) fn span_from_proc_macro2(span: pm2::Span) -> Span {
-    pool::with(|pool| pool.handle_of(span))
-}
-
-/// A `proc_macro2` copy of `stream` with call-site spans, for `Display`.
-pub(crate) fn stream_without_spans(stream: &TokenStream) -> pm2::TokenStream {
-    let trees = match &stream.repr {
-        Repr::Pm2(stream) => return stream.clone(),
-        Repr::Wire(wire) => &crate::wire::decode(wire),
-        Repr::Trees(trees) => trees.as_slice(),
-    };
-    let mut collected = Collected::default();
-    collected.walk(trees);
-    let mut source = CallSite {
-        literals: Literals::lex(collected.literals.into_iter()),
-    };
-    build(trees, &mut source)
-}
-
-/// A `proc_macro2` copy of `group` with call-site spans, for `Display`.
-pub(crate) fn group_without_spans(group: &Group) -> pm2::Group {
-    pm2::Group::new(
-        delimiter_to_pm2(group.delimiter),
-        stream_without_spans(&group.stream),
-    )
+    span_pool::with(|pool| pool.handle_of(span))
 }
 
 /// The top-level token trees of a `proc_macro2` stream, each span mapped to
 /// the handle it came from; groups keep their contents as `proc_macro2`
 /// tokens until they are looked at.
 pub(crate) fn trees_from_proc_macro2(stream: pm2::TokenStream) -> Vec<TokenTree> {
-    pool::with(|pool| {
+    span_pool::with(|pool| {
         stream
             .into_iter()
             .map(|tree| match tree {
                 pm2::TokenTree::Group(g) => {
                     let [span, span_open, span_close] = pool.group_handles_of(&g);
                     TokenTree::Group(Group {
-                        delimiter: delimiter_from_pm2(g.delimiter()),
+                        delimiter: g.delimiter().into(),
                         span,
                         span_open,
                         span_close,
@@ -108,10 +98,7 @@ pub(crate) fn trees_from_proc_macro2(stream: pm2::TokenStream) -> Vec<TokenTree>
                 }
                 pm2::TokenTree::Punct(p) => TokenTree::Punct(Punct {
                     ch: p.as_char(),
-                    spacing: match p.spacing() {
-                        pm2::Spacing::Alone => Spacing::Alone,
-                        pm2::Spacing::Joint => Spacing::Joint,
-                    },
+                    spacing: p.spacing().into(),
                     span: pool.handle_of(p.span()),
                 }),
                 pm2::TokenTree::Literal(l) => TokenTree::Literal(Literal {
@@ -134,7 +121,7 @@ struct Collected<'a> {
 }
 
 impl<'a> Collected<'a> {
-    fn walk(&mut self, trees: &'a [TokenTree]) {
+    fn walk<C: Contents>(&mut self, trees: &'a [TokenTree]) {
         for tree in trees {
             match tree {
                 TokenTree::Literal(l) => {
@@ -143,8 +130,8 @@ impl<'a> Collected<'a> {
                 }
                 TokenTree::Group(g) => {
                     self.groups += 1;
-                    if let Repr::Trees(inner) = &g.stream.repr {
-                        self.walk(inner);
+                    if let Some(inner) = C::trees(&g.stream) {
+                        self.walk::<C>(inner);
                     }
                 }
                 TokenTree::Ident(_) | TokenTree::Punct(_) => self.leaves += 1,
@@ -155,14 +142,14 @@ impl<'a> Collected<'a> {
 
 /// Where [`build`] gets each token's `proc_macro2` span.
 trait SpanSource {
+    /// Whether the spans are kept (else the call site's).
+    const WITH_SPANS: bool;
     /// The span for a leaf token with `span`.
     fn leaf(&mut self, span: Span) -> pm2::Span;
     /// The span for a group.
     fn group(&mut self, group: &Group) -> pm2::Span;
     /// The literal token for `lit` (its span is set by the caller).
     fn literal(&mut self, lit: &Literal) -> pm2::Literal;
-    /// A group's contents held as something other than token trees.
-    fn nested(&mut self, stream: &TokenStream) -> pm2::TokenStream;
 }
 
 /// Spans from the pool: every handle is kept.
@@ -171,20 +158,18 @@ struct Placeholders {
 }
 
 impl SpanSource for Placeholders {
+    const WITH_SPANS: bool = true;
+
     fn leaf(&mut self, span: Span) -> pm2::Span {
         span_to_proc_macro2(span)
     }
 
     fn group(&mut self, g: &Group) -> pm2::Span {
-        pool::with(|pool| pool.group(g.span, g.span_open, g.span_close))
+        span_pool::with(|pool| pool.group(g.span, g.span_open, g.span_close))
     }
 
     fn literal(&mut self, lit: &Literal) -> pm2::Literal {
         self.literals.next(&lit.repr)
-    }
-
-    fn nested(&mut self, stream: &TokenStream) -> pm2::TokenStream {
-        to_proc_macro2(stream)
     }
 }
 
@@ -194,6 +179,8 @@ struct CallSite {
 }
 
 impl SpanSource for CallSite {
+    const WITH_SPANS: bool = false;
+
     fn leaf(&mut self, _: Span) -> pm2::Span {
         pm2::Span::call_site()
     }
@@ -205,24 +192,20 @@ impl SpanSource for CallSite {
     fn literal(&mut self, lit: &Literal) -> pm2::Literal {
         self.literals.next(&lit.repr)
     }
-
-    fn nested(&mut self, stream: &TokenStream) -> pm2::TokenStream {
-        stream_without_spans(stream)
-    }
 }
 
 /// Builds the `proc_macro2` tree for `trees`, depth-first.
-fn build(trees: &[TokenTree], spans: &mut impl SpanSource) -> pm2::TokenStream {
+fn build<C: Contents, S: SpanSource>(trees: &[TokenTree], spans: &mut S) -> pm2::TokenStream {
     let mut out = Vec::with_capacity(trees.len());
     for tree in trees {
         out.push(match tree {
             TokenTree::Group(g) => {
                 let span = spans.group(g);
-                let inner = match &g.stream.repr {
-                    Repr::Trees(inner) => build(inner, spans),
-                    _ => spans.nested(&g.stream),
+                let inner = match C::trees(&g.stream) {
+                    Some(inner) => build::<C, S>(inner, spans),
+                    None => C::convert(&g.stream, S::WITH_SPANS),
                 };
-                let mut group = pm2::Group::new(delimiter_to_pm2(g.delimiter), inner);
+                let mut group = pm2::Group::new(g.delimiter.into(), inner);
                 group.set_span(span);
                 pm2::TokenTree::Group(group)
             }
@@ -235,7 +218,7 @@ fn build(trees: &[TokenTree], spans: &mut impl SpanSource) -> pm2::TokenStream {
                 })
             }
             TokenTree::Punct(p) => {
-                let mut punct = pm2::Punct::new(p.ch, spacing_to_pm2(p.spacing));
+                let mut punct = pm2::Punct::new(p.ch, p.spacing.into());
                 punct.set_span(spans.leaf(p.span));
                 pm2::TokenTree::Punct(punct)
             }
@@ -247,29 +230,4 @@ fn build(trees: &[TokenTree], spans: &mut impl SpanSource) -> pm2::TokenStream {
         });
     }
     out.into_iter().collect()
-}
-
-pub(crate) fn delimiter_to_pm2(delimiter: Delimiter) -> pm2::Delimiter {
-    match delimiter {
-        Delimiter::Parenthesis => pm2::Delimiter::Parenthesis,
-        Delimiter::Brace => pm2::Delimiter::Brace,
-        Delimiter::Bracket => pm2::Delimiter::Bracket,
-        Delimiter::None => pm2::Delimiter::None,
-    }
-}
-
-pub(crate) fn delimiter_from_pm2(delimiter: pm2::Delimiter) -> Delimiter {
-    match delimiter {
-        pm2::Delimiter::Parenthesis => Delimiter::Parenthesis,
-        pm2::Delimiter::Brace => Delimiter::Brace,
-        pm2::Delimiter::Bracket => Delimiter::Bracket,
-        pm2::Delimiter::None => Delimiter::None,
-    }
-}
-
-pub(crate) fn spacing_to_pm2(spacing: Spacing) -> pm2::Spacing {
-    match spacing {
-        Spacing::Alone => pm2::Spacing::Alone,
-        Spacing::Joint => pm2::Spacing::Joint,
-    }
 }

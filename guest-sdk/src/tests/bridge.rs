@@ -170,13 +170,13 @@ fn reset_starts_afresh() {
 
 /// The stream as the host would receive it, decoded back into token trees.
 fn through_the_wire(stream: TokenStream) -> TokenStream {
-    TokenStream::from_trees(wire::decode(&wire::encode(stream)))
+    TokenStream::from_trees(wire::decode(&crate::stream::encode(stream)))
 }
 
 #[test]
 fn the_input_goes_from_the_wire_to_proc_macro2_and_back_with_its_handles() {
     let original = spanned("#[derive(X)] struct S<T> { a: Vec<T>, b: [u8; 2], c: \"s\" }");
-    let input = TokenStream::from_wire(wire::encode(original.clone()));
+    let input = TokenStream::from_wire(crate::stream::encode(original.clone()));
     // Returned unchanged, it goes back as it came.
     let unchanged = through_the_wire(input.clone());
     assert_eq!(unchanged.to_string(), original.to_string());
@@ -202,7 +202,7 @@ fn streams_of_every_representation_flatten_together_in_order() {
     )
     .expect("an ident");
     let from_quote = TokenStream::from(quote!(let #ident = 2;));
-    let from_wire = TokenStream::from_wire(wire::encode(input.clone()));
+    let from_wire = TokenStream::from_wire(crate::stream::encode(input.clone()));
     let mut group = Group::new(Delimiter::Brace, from_quote);
     group.set_span(Span(7));
     let mixed: TokenStream = [

@@ -51,7 +51,7 @@ fn rebuilt(stream: TokenStream) -> TokenStream {
 fn display_of_streams_matches_proc_macro2() {
     for src in SOURCES {
         let ours = rebuilt(TokenStream::from_str(src).expect("lexes"));
-        assert!(matches!(ours.repr, crate::stream::Repr::Trees(_)));
+        assert!(matches!(ours.repr, crate::tree::Repr::Trees(_)));
         let theirs = pm2::TokenStream::from_str(src).expect("lexes");
         assert_eq!(ours.to_string(), theirs.to_string(), "for {src:?}");
     }

@@ -4,12 +4,11 @@
 
 use proc_macro2 as pm2;
 
-use super::{
-    Encoder, WireStream, delimiter_from_wire, delimiter_to_wire, slice, spacing_from_wire,
-};
-use super::{spacing_to_wire, top_level, wire};
-use crate::bridge::{self, Literals, pool};
-use crate::{Spacing, Span};
+use super::format::{Encoder, WireStream, slice, top_level};
+use crate::Span;
+use crate::bindings::procbox::proc_macro::types as wire;
+use crate::bridge::Literals;
+use crate::bridge::span_pool::{self as pool, Pool};
 
 /// `proc_macro2` tokens for a flat stream, with spans standing for its
 /// handles.
@@ -33,13 +32,13 @@ pub(crate) fn to_proc_macro2(stream: &WireStream) -> pm2::TokenStream {
 fn build(
     text: &str,
     tokens: &[wire::Token],
-    pool: &mut pool::Pool,
+    pool: &mut Pool,
     literals: &mut Literals,
 ) -> pm2::TokenStream {
     top_level(tokens)
         .map(|(token, inner)| match token {
             wire::Token::Group(g) => {
-                let delimiter = bridge::delimiter_to_pm2(delimiter_from_wire(g.delimiter));
+                let delimiter = crate::Delimiter::from(g.delimiter).into();
                 let mut group = pm2::Group::new(delimiter, build(text, inner, pool, literals));
                 group.set_span(pool.group(Span(g.span), Span(g.span_open), Span(g.span_close)));
                 pm2::TokenTree::Group(group)
@@ -54,7 +53,7 @@ fn build(
                 })
             }
             wire::Token::Punct(t) => {
-                let spacing = bridge::spacing_to_pm2(spacing_from_wire(t.spacing));
+                let spacing = crate::Spacing::from(t.spacing).into();
                 let mut punct = pm2::Punct::new(t.ch, spacing);
                 punct.set_span(pool.leaf(Span(t.span)));
                 pm2::TokenTree::Punct(punct)
@@ -72,17 +71,17 @@ fn build(
 ///
 /// It takes the stream by value: iterating a `proc_macro2` stream that is
 /// shared clones all of it, identifiers' text included.
-pub(super) fn encode_into(stream: pm2::TokenStream, out: &mut Encoder) {
+pub(crate) fn encode_into(stream: pm2::TokenStream, out: &mut Encoder) {
     pool::with(|pool| encode_with(stream, pool, out));
 }
 
-fn encode_with(stream: pm2::TokenStream, pool: &pool::Pool, out: &mut Encoder) {
+fn encode_with(stream: pm2::TokenStream, pool: &Pool, out: &mut Encoder) {
     for tree in stream {
         match tree {
             pm2::TokenTree::Group(g) => {
                 let [span, open, close] = pool.group_handles_of(&g);
                 let at = out.start_group(wire::GroupToken {
-                    delimiter: delimiter_to_wire(bridge::delimiter_from_pm2(g.delimiter())),
+                    delimiter: crate::Delimiter::from(g.delimiter()).into(),
                     span: span.0,
                     span_open: open.0,
                     span_close: close.0,
@@ -107,10 +106,7 @@ fn encode_with(stream: pm2::TokenStream, pool: &pool::Pool, out: &mut Encoder) {
             }
             pm2::TokenTree::Punct(p) => out.push(wire::Token::Punct(wire::PunctToken {
                 ch: p.as_char(),
-                spacing: spacing_to_wire(match p.spacing() {
-                    pm2::Spacing::Alone => Spacing::Alone,
-                    pm2::Spacing::Joint => Spacing::Joint,
-                }),
+                spacing: crate::Spacing::from(p.spacing()).into(),
                 span: pool.handle_of(p.span()).0,
             })),
             pm2::TokenTree::Literal(l) => {

@@ -1,10 +1,7 @@
 //! The flat format to and from this crate's token trees.
 
-use super::{
-    Encoder, WireStream, delimiter_from_wire, delimiter_to_wire, slice, spacing_from_wire,
-    top_level,
-};
-use super::{spacing_to_wire, wire};
+use super::format::{Contents, Encoder, WireStream, slice, top_level};
+use crate::bindings::procbox::proc_macro::types as wire;
 use crate::{Group, Ident, Literal, Punct, Span, TokenStream, TokenTree};
 
 /// The token trees of a flat stream.
@@ -16,7 +13,7 @@ fn decode_trees(text: &str, tokens: &[wire::Token]) -> Vec<TokenTree> {
     top_level(tokens)
         .map(|(token, inner)| match token {
             wire::Token::Group(g) => TokenTree::Group(Group {
-                delimiter: delimiter_from_wire(g.delimiter),
+                delimiter: g.delimiter.into(),
                 stream: TokenStream::from_trees(decode_trees(text, inner)),
                 span: Span(g.span),
                 span_open: Span(g.span_open),
@@ -29,7 +26,7 @@ fn decode_trees(text: &str, tokens: &[wire::Token]) -> Vec<TokenTree> {
             }),
             wire::Token::Punct(t) => TokenTree::Punct(Punct {
                 ch: t.ch,
-                spacing: spacing_from_wire(t.spacing),
+                spacing: t.spacing.into(),
                 span: Span(t.span),
             }),
             wire::Token::Literal(t) => TokenTree::Literal(Literal {
@@ -41,18 +38,18 @@ fn decode_trees(text: &str, tokens: &[wire::Token]) -> Vec<TokenTree> {
 }
 
 /// Appends `trees` to `out`.
-pub(super) fn encode_into(trees: &[TokenTree], out: &mut Encoder) {
+pub(crate) fn encode_into<C: Contents>(trees: &[TokenTree], out: &mut Encoder) {
     for tree in trees {
         match tree {
             TokenTree::Group(g) => {
                 let at = out.start_group(wire::GroupToken {
-                    delimiter: delimiter_to_wire(g.delimiter),
+                    delimiter: g.delimiter.into(),
                     span: g.span.0,
                     span_open: g.span_open.0,
                     span_close: g.span_close.0,
                     len: 0,
                 });
-                out.stream(&g.stream);
+                C::encode(&g.stream, out);
                 out.end_group(at);
             }
             TokenTree::Ident(t) => {
@@ -65,7 +62,7 @@ pub(super) fn encode_into(trees: &[TokenTree], out: &mut Encoder) {
             }
             TokenTree::Punct(t) => out.push(wire::Token::Punct(wire::PunctToken {
                 ch: t.ch,
-                spacing: spacing_to_wire(t.spacing),
+                spacing: t.spacing.into(),
                 span: t.span.0,
             })),
             TokenTree::Literal(t) => {

@@ -1,0 +1,191 @@
+//! The token types' data: [`TokenStream`] and its representation,
+//! [`TokenTree`] and its variants, [`Delimiter`] and [`Spacing`].
+//!
+//! They are defined together because they are defined in terms of each
+//! other (a stream holds trees, a group holds a stream). What they do is in
+//! the modules named for them; `crate::stream` alone looks inside a
+//! stream's representation. The conversions of the small enums to and from
+//! `proc_macro2`'s and the WIT world's are here, written once.
+
+use std::rc::Rc;
+
+use proc_macro2 as pm2;
+
+use crate::Span;
+use crate::bindings::procbox::proc_macro::types as wire;
+
+/// An abstract stream of token trees, as in `proc_macro::TokenStream`: the
+/// input and output of every macro. Cloning is cheap (the trees are shared).
+#[derive(Clone)]
+pub struct TokenStream {
+    pub(crate) repr: Repr,
+}
+
+/// How a stream is held: as whatever it was made from, until something needs
+/// another form. A derive written with `syn` and `quote` takes its input as
+/// the host sent it ([`Repr::Wire`]) straight to `proc_macro2`, and its output
+/// from `proc_macro2` ([`Repr::Pm2`]) straight back, never building this
+/// crate's token trees.
+#[derive(Clone)]
+pub(crate) enum Repr {
+    /// Token trees made with this crate's API.
+    Trees(Rc<Vec<TokenTree>>),
+    /// The macro's input, as the host sent it.
+    Wire(Rc<wire::TokenStream>),
+    /// Tokens from `syn`/`quote`, spans from the span pool.
+    Pm2(proc_macro2::TokenStream),
+}
+
+/// A single token or a delimited sequence of token trees, as in `proc_macro::TokenTree`.
+#[derive(Clone)]
+pub enum TokenTree {
+    /// A token stream surrounded by bracket delimiters.
+    Group(Group),
+    /// An identifier.
+    Ident(Ident),
+    /// A single punctuation character (`+`, `,`, `$`, etc.).
+    Punct(Punct),
+    /// A literal character (`'a'`), string (`"hello"`), number (`2.3`), etc.
+    Literal(Literal),
+}
+
+/// A delimited token stream, as in `proc_macro::Group`.
+#[derive(Clone)]
+pub struct Group {
+    pub(crate) delimiter: Delimiter,
+    pub(crate) stream: TokenStream,
+    pub(crate) span: Span,
+    pub(crate) span_open: Span,
+    pub(crate) span_close: Span,
+}
+
+/// An identifier (`ident`), as in `proc_macro::Ident`.
+#[derive(Clone)]
+pub struct Ident {
+    /// The identifier without any `r#` prefix.
+    pub(crate) name: Box<str>,
+    pub(crate) is_raw: bool,
+    pub(crate) span: Span,
+}
+
+/// A single punctuation character, as in `proc_macro::Punct`. Multi-character
+/// operators such as `+=` are several `Punct`s, all but the last `Joint`.
+#[derive(Clone)]
+pub struct Punct {
+    pub(crate) ch: char,
+    pub(crate) spacing: Spacing,
+    pub(crate) span: Span,
+}
+
+/// A literal (`1u8`, `2.5`, `'a'`, `"text"`, `b"bytes"`, `c"c"`), as in
+/// `proc_macro::Literal`.
+#[derive(Clone)]
+pub struct Literal {
+    /// The literal as written in source, e.g. `"a\n"` or `-1i32`.
+    pub(crate) repr: Box<str>,
+    pub(crate) span: Span,
+}
+
+/// How a [`Group`] is delimited.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Delimiter {
+    /// `( ... )`
+    Parenthesis,
+    /// `{ ... }`
+    Brace,
+    /// `[ ... ]`
+    Bracket,
+    /// An invisible delimiter, as around a `macro_rules!` fragment `$e:expr`;
+    /// it keeps operator precedence when the fragment is substituted.
+    None,
+}
+
+/// Whether a [`Punct`] is followed immediately by another `Punct` (`Joint`, as
+/// the first `+` of `+=`) or by something else (`Alone`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Spacing {
+    /// Followed by another punctuation character as part of one operator.
+    Joint,
+    /// Followed by whitespace, a non-punctuation token, or nothing.
+    Alone,
+}
+
+impl From<Delimiter> for pm2::Delimiter {
+    fn from(delimiter: Delimiter) -> pm2::Delimiter {
+        match delimiter {
+            Delimiter::Parenthesis => pm2::Delimiter::Parenthesis,
+            Delimiter::Brace => pm2::Delimiter::Brace,
+            Delimiter::Bracket => pm2::Delimiter::Bracket,
+            Delimiter::None => pm2::Delimiter::None,
+        }
+    }
+}
+
+impl From<pm2::Delimiter> for Delimiter {
+    fn from(delimiter: pm2::Delimiter) -> Delimiter {
+        match delimiter {
+            pm2::Delimiter::Parenthesis => Delimiter::Parenthesis,
+            pm2::Delimiter::Brace => Delimiter::Brace,
+            pm2::Delimiter::Bracket => Delimiter::Bracket,
+            pm2::Delimiter::None => Delimiter::None,
+        }
+    }
+}
+
+impl From<Delimiter> for wire::Delimiter {
+    fn from(delimiter: Delimiter) -> wire::Delimiter {
+        match delimiter {
+            Delimiter::Parenthesis => wire::Delimiter::Parenthesis,
+            Delimiter::Brace => wire::Delimiter::Brace,
+            Delimiter::Bracket => wire::Delimiter::Bracket,
+            Delimiter::None => wire::Delimiter::None,
+        }
+    }
+}
+
+impl From<wire::Delimiter> for Delimiter {
+    fn from(delimiter: wire::Delimiter) -> Delimiter {
+        match delimiter {
+            wire::Delimiter::Parenthesis => Delimiter::Parenthesis,
+            wire::Delimiter::Brace => Delimiter::Brace,
+            wire::Delimiter::Bracket => Delimiter::Bracket,
+            wire::Delimiter::None => Delimiter::None,
+        }
+    }
+}
+
+impl From<Spacing> for pm2::Spacing {
+    fn from(spacing: Spacing) -> pm2::Spacing {
+        match spacing {
+            Spacing::Alone => pm2::Spacing::Alone,
+            Spacing::Joint => pm2::Spacing::Joint,
+        }
+    }
+}
+
+impl From<pm2::Spacing> for Spacing {
+    fn from(spacing: pm2::Spacing) -> Spacing {
+        match spacing {
+            pm2::Spacing::Alone => Spacing::Alone,
+            pm2::Spacing::Joint => Spacing::Joint,
+        }
+    }
+}
+
+impl From<Spacing> for wire::Spacing {
+    fn from(spacing: Spacing) -> wire::Spacing {
+        match spacing {
+            Spacing::Alone => wire::Spacing::Alone,
+            Spacing::Joint => wire::Spacing::Joint,
+        }
+    }
+}
+
+impl From<wire::Spacing> for Spacing {
+    fn from(spacing: wire::Spacing) -> Spacing {
+        match spacing {
+            wire::Spacing::Alone => Spacing::Alone,
+            wire::Spacing::Joint => Spacing::Joint,
+        }
+    }
+}
