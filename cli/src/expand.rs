@@ -11,7 +11,9 @@ use procbox_host::{Diagnostic, Invocation, Level, MacroComponent, MacroKind};
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
-use crate::grants::{self, GrantArg};
+use procbox_host::protocol::Grant;
+
+use crate::grants;
 use crate::load::Loader;
 use crate::render;
 
@@ -23,7 +25,7 @@ const RECURSION_LIMIT: usize = 128;
 pub fn run(
     loader: &Loader,
     files: &[PathBuf],
-    grant_args: &[GrantArg],
+    grant_args: &[Grant],
     file: &Path,
 ) -> anyhow::Result<ExitCode> {
     let grants = grants::for_expand(grant_args);

@@ -52,7 +52,7 @@ enum Command {
         /// `fs-read[=DIR]` (default: the current directory),
         /// `env=NAME[=VALUE]` (default: the value in this environment).
         #[arg(long = "grant", short = 'g', value_name = "CAPABILITY")]
-        grants: Vec<grants::GrantArg>,
+        grants: Vec<procbox_host::protocol::Grant>,
         /// The Rust source file.
         file: PathBuf,
     },

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use procbox_host::{Capability, MacroComponent, MacroKind};
+use procbox_host::protocol::grants::{Dir, Grant, Value};
+use procbox_host::{Capability, DEFAULT_SEED, Grants, MacroComponent, MacroKind};
 use quote::{format_ident, quote};
 
 use crate::approvals::{self, Approvals};
 use crate::describe::{Description, component_name};
-use crate::grants::GrantArg;
+use crate::grants;
 use crate::load::Loader;
 
 /// The first line of every file `procbox shim` writes: it only overwrites
@@ -52,7 +53,7 @@ pub struct ShimArgs {
     /// `fs-read` (the directory of the crate being compiled), `fs-read=DIR`,
     /// `env=NAME` (its value in the build's environment).
     #[arg(long = "grant", short = 'g', value_name = "CAPABILITY")]
-    grants: Vec<GrantArg>,
+    grants: Vec<Grant>,
     /// The approvals file the component's capabilities must pass [default:
     /// the nearest `procbox-approvals.toml` in the output directory or a
     /// directory above it, i.e. the consuming project's, if there is one].
@@ -212,13 +213,13 @@ fn remove_stale_build_script(out: &Path) -> anyhow::Result<()> {
 
 /// Every declared capability must be granted (otherwise every expansion
 /// would fail); granting an undeclared one is pointless, so say so.
-fn check_grants(component: &MacroComponent, grants: &[GrantArg]) -> anyhow::Result<()> {
+fn check_grants(component: &MacroComponent, grants: &[Grant]) -> anyhow::Result<()> {
     let declared = component
         .manifest()
         .map(|m| m.capabilities.clone())
         .unwrap_or_default();
     for grant in grants {
-        if let GrantArg::Env(name, Some(_)) = grant {
+        if let Grant::Env(name, Some(_)) = grant {
             bail!(
                 "a shim reads `{name}` from the build's environment: write `--grant env={name}` \
                  without a value"
@@ -323,12 +324,12 @@ fn lib_rs(
     component: &MacroComponent,
     wasm_file: &str,
     description: &Description,
-    grants: &[GrantArg],
+    grants: &[Grant],
     timeout: std::time::Duration,
 ) -> anyhow::Result<String> {
     let include = format!("../{wasm_file}");
     let sha256 = &description.sha256;
-    let grants = grants_expr(grants);
+    let grants = grants_expr(&grants::for_shim(grants));
     let timeout = match timeout == std::time::Duration::from_secs(10) {
         true => quote!(),
         false => {
@@ -382,14 +383,19 @@ fn lib_rs(
     }
     let file = quote! {
         use proc_macro::TokenStream;
-        use procbox_shim::{Component, ShimGrants};
+        use procbox_shim::{Component, Grants};
 
         static COMPONENT: Component = Component::new(
             #wasm_file,
             include_bytes!(#include),
             #sha256,
-            #grants,
+            grants,
         )#timeout;
+
+        /// What the component may use, on top of the procbox world.
+        fn grants() -> Grants {
+            #grants
+        }
 
         #(#entries)*
     };
@@ -424,25 +430,29 @@ fn identifier(component: &MacroComponent, name: &str) -> anyhow::Result<syn::Ide
         })
 }
 
-/// The `ShimGrants` expression for `grants`.
-fn grants_expr(grants: &[GrantArg]) -> proc_macro2::TokenStream {
-    let mut expr = quote!(ShimGrants::NONE);
-    let mut env = Vec::new();
-    for grant in grants {
-        match grant {
-            GrantArg::RandomSeed(None) => expr = quote!(#expr.random_seed()),
-            GrantArg::RandomSeed(Some(seed)) => expr = quote!(#expr.random_seed_value(#seed)),
-            GrantArg::FsRead(None) => expr = quote!(#expr.fs_read_manifest_dir()),
-            GrantArg::FsRead(Some(dir)) => {
-                let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
-                let dir = dir.display().to_string();
-                expr = quote!(#expr.fs_read(#dir));
-            }
-            GrantArg::Env(name, _) => env.push(name.clone()),
+/// The expression that builds `grants` in a generated shim: explicit calls,
+/// for the reviewer to read.
+fn grants_expr(grants: &Grants) -> proc_macro2::TokenStream {
+    let mut expr = quote!(Grants::new());
+    match grants.seed() {
+        None => {}
+        Some(DEFAULT_SEED) => expr = quote!(#expr.random_seed()),
+        Some(seed) => expr = quote!(#expr.random_seed_value(#seed)),
+    }
+    match grants.fs_read_grant() {
+        None => {}
+        Some(Dir::ManifestDir) => expr = quote!(#expr.fs_read_manifest_dir()),
+        Some(Dir::Path(dir)) => {
+            let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+            let dir = dir.display().to_string();
+            expr = quote!(#expr.fs_read(#dir));
         }
     }
-    if !env.is_empty() {
-        expr = quote!(#expr.env(&[#(#env),*]));
+    for (name, value) in grants.env_vars() {
+        expr = match value {
+            Value::FromEnvironment => quote!(#expr.env_from_environment(#name)),
+            Value::Given(value) => quote!(#expr.env(#name, #value)),
+        };
     }
     expr
 }

@@ -476,7 +476,10 @@ fn shim_generates_a_proc_macro_crate() {
         lib.contains("pub fn json_literal(input: TokenStream)"),
         "{lib}"
     );
-    assert!(lib.contains("ShimGrants::NONE,"), "{lib}");
+    assert!(
+        lib.contains("fn grants() -> Grants {\n    Grants::new()\n}"),
+        "{lib}"
+    );
     assert!(
         lib.contains("include_bytes!(\"../json_derive.wasm\")"),
         "{lib}"
@@ -623,7 +626,9 @@ fn shim_grants_must_cover_declared_capabilities() {
     assert!(granted.status.success(), "{}", stderr(&granted));
     let lib = std::fs::read_to_string(dir.path().join("s/src/lib.rs")).expect("lib.rs");
     assert!(
-        lib.contains("ShimGrants::NONE.fs_read_manifest_dir().env(&[\"CARGO_MANIFEST_DIR\"])"),
+        lib.contains(
+            "Grants::new().fs_read_manifest_dir().env_from_environment(\"CARGO_MANIFEST_DIR\")"
+        ),
         "{lib}"
     );
 }

@@ -13,9 +13,10 @@
 use std::fmt;
 
 use crate::capability::Capability;
+use crate::grants::{Dir, Grants, Value};
 use crate::message::{
-    ClientHello, ClientMessage, Diagnostic, Expand, Expanded, Failure, FailureKind, Grants, Level,
-    Load, MacroKind, ServerHello, ServerMessage, SpanAnswer, SpanQuery,
+    ClientHello, ClientMessage, Diagnostic, Expand, Expanded, Failure, FailureKind, Level, Load,
+    MacroKind, ServerHello, ServerMessage, SpanAnswer, SpanQuery,
 };
 use crate::tree::{
     Delimiter, GroupToken, IdentToken, LiteralToken, PunctToken, Spacing, TextRange, Token,
@@ -482,28 +483,70 @@ impl Decode for Diagnostic {
 
 impl Encode for Grants {
     fn encode(&self, out: &mut Vec<u8>) {
-        match self.random_seed {
+        let (seed, fs_read, env) = self.clone().into_parts();
+        match seed {
             None => out.push(0),
             Some(seed) => {
                 out.push(1);
                 out.extend_from_slice(&seed.to_le_bytes());
             }
         }
-        self.fs_read.encode(out);
-        put_list(out, &self.env);
+        match fs_read {
+            None => out.push(0),
+            Some(Dir::Path(path)) => {
+                out.push(1);
+                // Resolved grants hold UTF-8 paths only (`Grants::resolve`), so
+                // the lossy conversion never changes a path that is sent.
+                path.to_string_lossy().into_owned().encode(out);
+            }
+            Some(Dir::ManifestDir) => out.push(2),
+        }
+        put_len(out, env.len());
+        for (name, value) in env {
+            name.encode(out);
+            match value {
+                Value::Given(value) => {
+                    out.push(0);
+                    value.encode(out);
+                }
+                Value::FromEnvironment => out.push(1),
+            }
+        }
     }
 }
 
 impl Decode for Grants {
     fn decode(reader: &mut Reader<'_>) -> Result<Grants, DecodeError> {
-        Ok(Grants {
-            random_seed: match reader.bool()? {
-                false => None,
-                true => Some(reader.u128()?),
-            },
-            fs_read: Option::decode(reader)?,
-            env: reader.list(8)?,
-        })
+        let seed = match reader.bool()? {
+            false => None,
+            true => Some(reader.u128()?),
+        };
+        let fs_read = match reader.tag(3, "an unknown fs-read grant")? {
+            0 => None,
+            1 => Some(Dir::Path(String::decode(reader)?.into())),
+            _ => Some(Dir::ManifestDir),
+        };
+        let count = reader.len(5)?;
+        let mut env = Vec::with_capacity(count);
+        let mut previous: Option<String> = None;
+        for _ in 0..count {
+            let at = reader.at;
+            let name = String::decode(reader)?;
+            // Sorted, each name once: the one encoding of a set of variables.
+            if previous.as_ref().is_some_and(|p| *p >= name) {
+                return Err(DecodeError {
+                    what: "env grants out of order",
+                    at,
+                });
+            }
+            let value = match reader.tag(2, "an unknown env grant")? {
+                0 => Value::Given(String::decode(reader)?),
+                _ => Value::FromEnvironment,
+            };
+            previous = Some(name.clone());
+            env.push((name, value));
+        }
+        Ok(Grants::from_parts(seed, fs_read, env))
     }
 }
 
@@ -777,11 +820,11 @@ mod tests {
                 args: Some(TokenStream::new()),
                 span_count: 8,
                 timeout_ms: 10_000,
-                grants: Grants {
-                    random_seed: Some(u128::MAX - 1),
-                    fs_read: Some("/data".into()),
-                    env: vec![("A".into(), "b=c".into())],
-                },
+                grants: Grants::new()
+                    .random_seed_value(u128::MAX - 1)
+                    .fs_read_manifest_dir()
+                    .env("A", "b=c")
+                    .env_from_environment("B"),
                 file: Some("src/lib.rs".into()),
             }),
             ClientMessage::SpanAnswer(SpanAnswer::MaybeText(Some("x".into()))),

@@ -3,7 +3,7 @@
 //! - [`world`]: the names of the `procbox:proc-macro` world (package,
 //!   version, interfaces) and of what procbox adds to a component;
 //! - [`Capability`]: the capabilities a macro can declare and the WASI
-//!   interfaces each stands for;
+//!   interfaces each stands for; [`grants`]: what an embedder grants;
 //! - [`tree`]: the flat token stream, the layout of the WIT `token-stream`;
 //! - [`message`], [`codec`] and [`frame`]: the messages between a native
 //!   shim inside rustc and `procbox serve`, their binary form, and their
@@ -28,14 +28,16 @@
 mod capability;
 pub mod codec;
 pub mod frame;
+pub mod grants;
 pub mod message;
 pub mod tree;
 pub mod world;
 
 pub use capability::{Capability, UnknownCapability};
+pub use grants::{DEFAULT_SEED, Grant, Grants};
 pub use message::{
-    ClientHello, ClientMessage, DEFAULT_SEED, Diagnostic, Expand, Expanded, Failure, FailureKind,
-    Grants, Level, Load, MacroKind, ServerHello, ServerMessage, SpanAnswer, SpanQuery,
+    ClientHello, ClientMessage, Diagnostic, Expand, Expanded, Failure, FailureKind, Level, Load,
+    MacroKind, ServerHello, ServerMessage, SpanAnswer, SpanQuery,
 };
 pub use tree::{Span, TokenStream};
 

@@ -19,6 +19,7 @@
 
 use std::fmt;
 
+use crate::grants::Grants;
 use crate::tree::{Span, TokenStream};
 
 /// The kind of a procedural macro.
@@ -65,24 +66,6 @@ pub struct Diagnostic {
     pub message: String,
     /// Where it applies; empty means the call site.
     pub spans: Vec<Span>,
-}
-
-/// The seed of `random-seed` unless one is chosen: fixed, so `HashMap`
-/// iteration order, and so the expansion, is the same on every run and
-/// machine.
-pub const DEFAULT_SEED: u128 = 0x7072_6f63_626f_7821_7365_6564_0000_0001;
-
-/// What the server grants one expansion, resolved by the client: the seed,
-/// the directory, the variables with their values. Only what the component
-/// also declares is linked.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Grants {
-    /// `random-seed`, with this seed.
-    pub random_seed: Option<u128>,
-    /// `fs-read` on this directory (absolute, on the server's machine).
-    pub fs_read: Option<String>,
-    /// `env`: these variables with these values.
-    pub env: Vec<(String, String)>,
 }
 
 /// The client's first message.
@@ -136,7 +119,8 @@ pub struct Expand {
     /// The wall-clock limit, in milliseconds: past it the server ends the
     /// expansion with a [`FailureKind::Timeout`] (and may end itself).
     pub timeout_ms: u32,
-    /// What it is granted.
+    /// What it is granted (the server resolves what is left to resolve in
+    /// its own environment; a shim sends them resolved).
     pub grants: Grants,
     /// The file being expanded, where known (for messages).
     pub file: Option<String>,

@@ -83,7 +83,7 @@ fn load(component: &Component) -> Result<MacroComponent, String> {
             component.file, component.sha256
         ));
     }
-    let grants = component.grants.to_host()?;
+    let grants = (component.grants)();
     host()?
         .load_checked_bytes(component.file, component.bytes, &actual)
         .and_then(|loaded| loaded.with_grants(&grants))

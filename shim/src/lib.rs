@@ -12,14 +12,19 @@
 //!
 //! ```ignore
 //! use proc_macro::TokenStream;
-//! use procbox_shim::{Component, ShimGrants};
+//! use procbox_shim::{Component, Grants};
 //!
 //! static COMPONENT: Component = Component::new(
 //!     "json_derive.wasm",
 //!     include_bytes!("../json_derive.wasm"),
 //!     "<sha256 the component was reviewed as>",
-//!     ShimGrants::NONE,
+//!     grants,
 //! );
+//!
+//! /// What the component may use: nothing.
+//! fn grants() -> Grants {
+//!     Grants::new()
+//! }
 //!
 //! #[proc_macro_derive(ToJson, attributes(json))]
 //! pub fn derive_to_json(item: TokenStream) -> TokenStream {
@@ -53,7 +58,6 @@ extern crate proc_macro;
 mod client;
 #[cfg(feature = "embedded")]
 mod embedded;
-mod grants;
 mod report;
 #[cfg(not(feature = "embedded"))]
 mod spans;
@@ -65,14 +69,14 @@ use std::time::Duration;
 use proc_macro::{Span, TokenStream};
 use procbox_protocol::MacroKind;
 
-pub use grants::ShimGrants;
+pub use procbox_protocol::Grants;
 
 /// A macro component embedded in a shim.
 pub struct Component {
     file: &'static str,
     bytes: &'static [u8],
     sha256: &'static str,
-    grants: ShimGrants,
+    grants: fn() -> Grants,
     timeout: Duration,
     #[cfg(feature = "embedded")]
     loaded: embedded::Loaded,
@@ -81,12 +85,15 @@ pub struct Component {
 impl Component {
     /// The component in `bytes`, from `file`; `sha256` is its hash when
     /// `procbox shim` generated the shim (after review): bytes with another
-    /// hash are refused before any of them runs. `grants` is what it may use.
+    /// hash are refused before any of them runs. `grants` says what it may
+    /// use (in the shim's source, so it is reviewed with it); what only the
+    /// build knows (the crate's directory, variables' values) is filled in
+    /// for each expansion.
     pub const fn new(
         file: &'static str,
         bytes: &'static [u8],
         sha256: &'static str,
-        grants: ShimGrants,
+        grants: fn() -> Grants,
     ) -> Component {
         Component {
             file,

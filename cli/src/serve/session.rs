@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use procbox_host::protocol::{
-    Expand, Expanded, Failure, FailureKind, Grants as WireGrants, Load, ServerMessage,
-};
+use procbox_host::protocol::{Expand, Expanded, Failure, FailureKind, Load, ServerMessage};
 use procbox_host::{Error, FlatInvocation, Grants, Host, MacroComponent, sha256_hex};
 
 use super::connection::Connection;
@@ -16,7 +14,7 @@ use super::watchdog::Watchdog;
 /// set it was used with (linking is done once per grant set).
 struct Loaded {
     component: MacroComponent,
-    granted: Vec<(WireGrants, MacroComponent)>,
+    granted: Vec<(Grants, MacroComponent)>,
 }
 
 /// What one client has loaded into this server.
@@ -122,21 +120,11 @@ impl Session {
 }
 
 /// The component linked for `grants`, made on first use.
-fn granted(loaded: &mut Loaded, grants: WireGrants) -> Result<MacroComponent, Error> {
+fn granted(loaded: &mut Loaded, grants: Grants) -> Result<MacroComponent, Error> {
     if let Some((_, component)) = loaded.granted.iter().find(|(g, _)| *g == grants) {
         return Ok(component.clone());
     }
-    let mut host_grants = Grants::new();
-    if let Some(seed) = grants.random_seed {
-        host_grants = host_grants.random_seed_value(seed);
-    }
-    if let Some(dir) = &grants.fs_read {
-        host_grants = host_grants.fs_read(dir);
-    }
-    for (name, value) in &grants.env {
-        host_grants = host_grants.env(name, value);
-    }
-    let component = loaded.component.with_grants(&host_grants)?;
+    let component = loaded.component.with_grants(&grants)?;
     loaded.granted.push((grants, component.clone()));
     Ok(component)
 }

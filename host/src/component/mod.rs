@@ -100,9 +100,8 @@ impl MacroComponent {
     /// of the capabilities it declares and `grants` grants, nothing else. The
     /// linking is done here, once.
     pub fn with_grants(&self, grants: &Grants) -> Result<MacroComponent> {
-        let grants = grants
-            .resolved()
-            .map_err(|source| fs_read_error(grants, source))?;
+        let grants =
+            crate::grants::resolved(grants).map_err(|source| fs_read_error(grants, source))?;
         let inner = &self.inner;
         let pre =
             link(&inner.host, &inner.component, inner.declared(), &grants).map_err(|reason| {
@@ -229,9 +228,7 @@ impl MacroComponent {
         let wasi = match inner.declared().capabilities.is_empty() {
             true => None,
             false => Some(
-                inner
-                    .grants
-                    .wasi_ctx(inner.declared())
+                crate::grants::wasi_ctx(&inner.grants, inner.declared())
                     .map_err(|source| fs_read_error(&inner.grants, source))?,
             ),
         };

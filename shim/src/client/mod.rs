@@ -50,7 +50,7 @@ pub(crate) fn expand(
         flatten(args, &mut spans, &mut flat);
         flat
     });
-    let grants = component.grants.resolve()?;
+    let grants = (component.grants)().resolve()?;
     let file = proc_macro::Span::call_site()
         .local_file()
         .map(|path| path.to_string_lossy().into_owned());
