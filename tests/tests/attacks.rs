@@ -251,6 +251,10 @@ fn a_stack_overflow_traps() {
         "{err}"
     );
     assert_eq!(name, "recurses");
+    // What happened first, then where, short: the recursion said once.
+    assert!(message.starts_with("wasm trap: "), "{message}");
+    assert_eq!(message.matches("wasm function").count(), 1, "{message}");
+    assert!(message.contains(" frames)"), "{message}");
     s.assert_host_still_works();
 }
 

@@ -12,8 +12,8 @@
 //! slot per group and one per two other tokens.
 //!
 //! Lexing one literal is a scan for its closing quote, so a fresh instance
-//! pays almost nothing for the pool. (It used to be `()()()…`: a group token
-//! per slot, about 8 µs for the 10-field derive's input in a fresh instance.)
+//! pays almost nothing for the pool (a text of `()` pairs, one group token
+//! per slot, would cost about 8 µs for the 10-field derive's input).
 //!
 //! Each expansion records which host handle each slot it used stands for.
 //! Mapping a span back is two lookups in `proc_macro2`'s source map (`start`

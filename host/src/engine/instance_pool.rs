@@ -18,7 +18,7 @@
 //! about 80 ns per later expansion, so one large expansion slows the slot's
 //! later ones, by at most the component's initial memory (memory a guest grew
 //! is not scanned for the next instances): about 35 µs for the example
-//! derive's 1.7 MiB. BENCHMARKS.md has the measurements, and why a smaller
+//! derive's 1.7 MiB. docs/perf-log.md has the measurements, and why a smaller
 //! [`KEEP_RESIDENT`] does not help.
 //!
 //! The price is a fixed number of instances alive at once: past it,

@@ -100,9 +100,51 @@ pub(crate) fn classify(
     Error::Trap {
         component,
         name,
-        message: chain(&error),
+        message: trap_message(&error),
     }
 }
+
+/// What a trap was, then where: the trap's own message first, and the
+/// functions it happened in, names demangled, a run of the same function
+/// (a recursion) said once with its count, at most [`FRAMES_SHOWN`] of them.
+fn trap_message(error: &wasmtime::Error) -> String {
+    let reason = match error.downcast_ref::<Trap>() {
+        Some(trap) => trap.to_string(),
+        None => error.root_cause().to_string(),
+    };
+    let Some(backtrace) = error.downcast_ref::<wasmtime::WasmBacktrace>() else {
+        return reason;
+    };
+    let mut runs: Vec<(String, usize)> = Vec::new();
+    for frame in backtrace.frames() {
+        let function = match frame.func_name() {
+            Some(name) => format!("{:#}", rustc_demangle::demangle(name)),
+            None => format!("wasm function {}", frame.func_index()),
+        };
+        match runs.last_mut() {
+            Some((last, count)) if *last == function => *count += 1,
+            _ => runs.push((function, 1)),
+        }
+    }
+    let mut place: Vec<String> = runs
+        .iter()
+        .take(FRAMES_SHOWN)
+        .map(|(function, count)| match count {
+            1 => function.clone(),
+            n => format!("{function} ({n} frames)"),
+        })
+        .collect();
+    if runs.len() > FRAMES_SHOWN {
+        place.push(format!("{} more", runs.len() - FRAMES_SHOWN));
+    }
+    match place.is_empty() {
+        true => reason,
+        false => format!("{reason}, in {}", place.join(" < ")),
+    }
+}
+
+/// How many functions of a trap's backtrace its message names.
+const FRAMES_SHOWN: usize = 4;
 
 /// Whether wasmtime stopped copying data out of the guest at the store's
 /// hostcall fuel ([`Limits::hostcall_fuel`]). Its error type is private: the
