@@ -12,7 +12,10 @@
 //! - a `cargo check` after touching the crate;
 //! - the last two again with `procbox-shim` and `procbox-protocol` built
 //!   optimized in the dev profile (`[profile.dev.package.procbox-shim]
-//!   opt-level = 3`), the shim's own share of the work.
+//!   opt-level = 3`), the shim's own share of the work;
+//! - the last two again with the expansion cache warm (`PROCBOX_EXPANSIONS`):
+//!   every derive replayed, no macro run. (The other shim cases run with it
+//!   off, `PROCBOX_EXPANSIONS=off`.)
 //!
 //! The cases run interleaved (each round runs each case once, starting one
 //! case later each time) and the table gives each one's median and its ratio
@@ -97,6 +100,10 @@ enum Twin {
     /// The shim with `procbox-shim` and `procbox-protocol` optimized in the
     /// dev profile (`[profile.dev.package.procbox-shim] opt-level = 3`).
     ShimOptimized,
+    /// The shim with the expansion cache on (`PROCBOX_EXPANSIONS`): warm
+    /// after the first build, so a rebuild replays every derive. The other
+    /// shims run with it off.
+    ShimCached,
 }
 
 impl Twin {
@@ -105,11 +112,20 @@ impl Twin {
             Twin::Native => "native",
             Twin::Shim => "shim",
             Twin::ShimOptimized => "shim-optimized",
+            Twin::ShimCached => "shim-cached",
         }
     }
 
     fn dir(self) -> PathBuf {
         bench_dir().join(self.name())
+    }
+
+    /// `PROCBOX_EXPANSIONS` for its builds.
+    fn expansions(self) -> PathBuf {
+        match self {
+            Twin::ShimCached => bench_dir().join("expansions"),
+            _ => PathBuf::from("off"),
+        }
     }
 }
 
@@ -147,6 +163,7 @@ fn cargo(twin: Twin, args: &[&str], target: &Path, cache: &Path) -> Duration {
         .env_remove("CARGO_BUILD_TARGET")
         .env("CARGO_TARGET_DIR", target)
         .env("PROCBOX_CACHE_DIR", cache)
+        .env("PROCBOX_EXPANSIONS", twin.expansions())
         .env("PROCBOX", env!("CARGO_BIN_EXE_procbox"));
     let rustc = Path::new(&cargo).with_file_name("rustc");
     if rustc.is_file() {
@@ -232,6 +249,7 @@ fn main() {
     );
     write_consumer(&Twin::Shim.dir(), types, "json_derive_shim", &shim);
     write_consumer(&Twin::ShimOptimized.dir(), types, "json_derive_shim", &shim);
+    write_consumer(&Twin::ShimCached.dir(), types, "json_derive_shim", &shim);
     let optimized = Twin::ShimOptimized.dir().join("Cargo.toml");
     let manifest = std::fs::read_to_string(&optimized).expect("reads Cargo.toml");
     std::fs::write(
@@ -250,13 +268,21 @@ fn main() {
         (Case::Rebuild, Twin::Native),
         (Case::Rebuild, Twin::Shim),
         (Case::Rebuild, Twin::ShimOptimized),
+        (Case::Rebuild, Twin::ShimCached),
         (Case::Check, Twin::Native),
         (Case::Check, Twin::Shim),
         (Case::Check, Twin::ShimOptimized),
+        (Case::Check, Twin::ShimCached),
     ];
     // Builds each twin's dependencies into its own target directory, and
     // compiles the component into the warm cache.
-    for twin in [Twin::Native, Twin::Shim, Twin::ShimOptimized] {
+    let _ = std::fs::remove_dir_all(Twin::ShimCached.expansions());
+    for twin in [
+        Twin::Native,
+        Twin::Shim,
+        Twin::ShimOptimized,
+        Twin::ShimCached,
+    ] {
         measure(Case::Rebuild, twin);
         measure(Case::Check, twin);
     }
@@ -282,11 +308,13 @@ fn main() {
             continue;
         }
         let native_cell = match (case, twin) {
-            (Case::ColdBuild { cold_cache: true }, _) | (_, Twin::ShimOptimized) => String::new(),
+            (Case::ColdBuild { cold_cache: true }, _)
+            | (_, Twin::ShimOptimized | Twin::ShimCached) => String::new(),
             _ => format!("{:.3} s", native.as_secs_f64()),
         };
         let label = match twin {
             Twin::ShimOptimized => format!("{}, procbox-shim optimized", case.label()),
+            Twin::ShimCached => format!("{}, warm expansion cache", case.label()),
             _ => case.label().to_owned(),
         };
         println!(

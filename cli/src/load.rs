@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-use procbox_host::{CacheOutcome, Host, MacroComponent};
+use procbox_host::{CacheOutcome, ExpansionCache, Host, MacroComponent};
 
 /// Loads components into one host.
 pub struct Loader {
@@ -14,9 +14,15 @@ pub struct Loader {
 }
 
 impl Loader {
-    /// A host with the default limits and cache directory.
+    /// A host with the default limits and cache directory, and the
+    /// expansion cache the environment asks for
+    /// ([`ExpansionCache::from_environment`]).
     pub fn new(verbose: bool) -> anyhow::Result<Loader> {
-        let host = Host::new().context("cannot start the procbox host")?;
+        let mut host = Host::builder();
+        if let Some(cache) = ExpansionCache::from_environment().map_err(anyhow::Error::msg)? {
+            host = host.expansion_cache(cache);
+        }
+        let host = host.build().context("cannot start the procbox host")?;
         Ok(Loader { host, verbose })
     }
 

@@ -5,6 +5,7 @@
 //! panic or backtrace; `-v` adds detail (cache use, timings).
 
 mod approvals;
+mod cache;
 mod describe;
 mod expand;
 mod grants;
@@ -93,6 +94,10 @@ enum Command {
     /// Serve expansions to the native shims inside rustc over stdin and
     /// stdout (started by the shims themselves; not for interactive use).
     Serve(serve::ServeArgs),
+    /// The recorded expansions (`PROCBOX_EXPANSIONS`, else the per-user
+    /// cache): list, show, stats, clear.
+    #[command(subcommand)]
+    Cache(cache::CacheCommand),
 }
 
 fn main() -> ExitCode {
@@ -130,5 +135,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => approvals::approve(&loader()?, &components, &approvals),
         Command::Shim(args) => shim::run(&loader()?, &args),
         Command::Serve(args) => serve::run(&args),
+        Command::Cache(command) => cache::run(&command),
     }
 }

@@ -225,6 +225,29 @@ pub enum Error {
         limit: u32,
     },
 
+    /// The host is offline ([`ExpansionCache::offline`]) and the expansion
+    /// is not in its cache (or its entry no longer fits: the input's spans,
+    /// or a file the macro read, changed).
+    ///
+    /// [`ExpansionCache::offline`]: crate::ExpansionCache::offline
+    #[error(
+        "macro `{name}` in {component} was not run: procbox is offline (PROCBOX_OFFLINE=1) and \
+         {dir} has no recorded expansion of this {kind} invocation ({input}); record it by \
+         building once online with the same PROCBOX_EXPANSIONS, then commit the new entry"
+    )]
+    Offline {
+        /// The component.
+        component: String,
+        /// The macro.
+        name: String,
+        /// Its kind.
+        kind: MacroKind,
+        /// The start of the invocation's input.
+        input: String,
+        /// The expansions directory.
+        dir: PathBuf,
+    },
+
     /// The wasmtime engine could not be set up with this configuration.
     #[error("cannot set up the procbox engine: {0}")]
     Engine(String),
@@ -254,6 +277,7 @@ impl Error {
             Error::SpanQuery { .. } => FailureKind::Protocol,
             Error::TooManyInstances { .. } => FailureKind::TooManyInstances,
             Error::Engine(_) => FailureKind::Engine,
+            Error::Offline { .. } => FailureKind::Offline,
         }
     }
 }

@@ -15,6 +15,9 @@
 //! - Nothing outside the procbox world is granted: a WASI import is linked to
 //!   a function that fails with [`Error::Denied`].
 //! - Compiled components are cached by content hash ([`CacheOutcome`]).
+//! - Expansions can be recorded and replayed ([`ExpansionCache`]): a hit
+//!   asks the macro's recorded span queries again and checks the files it
+//!   read, so it is exactly what running the macro would give.
 //!
 //! ```no_run
 //! use procbox_host::{Host, Limits};
@@ -43,6 +46,7 @@ pub mod bench;
 // Generated; reachable from outside only through `bench::wire` (feature `bench`).
 #[allow(missing_docs)]
 mod bindings;
+mod cache_dir;
 mod codec;
 mod component;
 mod engine;
@@ -54,12 +58,14 @@ pub mod fuzzing;
 mod grants;
 mod imports;
 mod limits;
+mod replay;
 
+pub use cache_dir::default_cache_dir;
 pub use codec::diagnostics::{Diagnostic, Level, Origin};
 pub use component::MacroComponent;
 pub use component::instance::MacroInstance;
 pub use component::macros::MacroInfo;
-pub use engine::{CacheOutcome, Host, HostBuilder, default_cache_dir, sha256_hex};
+pub use engine::{CacheOutcome, Host, HostBuilder, sha256_hex};
 pub use error::{Error, Result};
 pub use expansion::flat::{FlatExpansion, FlatInvocation};
 pub use expansion::{Expansion, ExpansionStats, Invocation};
@@ -68,6 +74,7 @@ pub use imports::spans::SpanOracle;
 pub use limits::Limits;
 pub use procbox_manifest::{Capability, Manifest};
 pub use procbox_protocol::{self as protocol, MacroKind};
+pub use replay::{CachedExpansion, DEFAULT_MAX_BYTES, ExpansionCache};
 
 #[cfg(test)]
 mod tests {

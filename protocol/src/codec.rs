@@ -316,6 +316,7 @@ tagged_enum!(
         TooManyInstances,
         Engine,
         Protocol,
+        Offline,
     ]
 );
 
@@ -746,6 +747,7 @@ impl Encode for ServerMessage {
                 out.push(3);
                 expanded.tokens.encode(out);
                 put_list(out, &expanded.diagnostics);
+                put_list(out, &expanded.files_read);
             }
             ServerMessage::Failed(failure) => {
                 out.push(4);
@@ -770,6 +772,7 @@ impl Decode for ServerMessage {
             3 => ServerMessage::Expanded(Expanded {
                 tokens: TokenStream::decode(reader)?,
                 diagnostics: reader.list(9)?,
+                files_read: reader.list(4)?,
             }),
             4 => ServerMessage::Failed(Failure::decode(reader)?),
             _ => return Err(reader.error("a server message with tag 0")),
@@ -848,6 +851,7 @@ mod tests {
                     message: "careful".into(),
                     spans: vec![0, 5],
                 }],
+                files_read: vec!["/data/colors.txt".into()],
             }),
             ServerMessage::Failed(Failure {
                 kind: FailureKind::Timeout,

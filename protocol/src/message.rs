@@ -218,6 +218,9 @@ pub struct Expanded {
     pub tokens: TokenStream,
     /// What the macro emitted besides its tokens.
     pub diagnostics: Vec<Diagnostic>,
+    /// The granted files and directories the macro read (absolute paths),
+    /// so the client can tell the build to expand again when they change.
+    pub files_read: Vec<String>,
 }
 
 /// What went wrong, as `procbox_host::Error`'s variants name it, plus the
@@ -257,6 +260,8 @@ pub enum FailureKind {
     /// A message out of order, or about something unknown (a component that
     /// was not loaded, a span the client never made).
     Protocol,
+    /// Offline (`PROCBOX_OFFLINE=1`), and the expansion is not in the cache.
+    Offline,
 }
 
 /// A failed request: its kind, and the whole message for the user (it names

@@ -10,9 +10,9 @@
 use std::sync::OnceLock;
 
 use proc_macro::TokenStream;
-use procbox_host::{Expansion, Host, Level, MacroComponent, MacroKind, Origin};
+use procbox_host::{Expansion, ExpansionCache, Host, Level, MacroComponent, MacroKind, Origin};
 
-use crate::{Component, report};
+use crate::{Component, depend, report};
 
 /// The component, loaded on its first use in this rustc process, or why it
 /// cannot be (the same answer for every use).
@@ -68,7 +68,12 @@ pub(crate) fn expand(
         };
         report::print(level, &diagnostic.message, component.file);
     }
-    Ok(tokens)
+    Ok(depend::track(
+        component,
+        kind,
+        &expansion.files_read,
+        tokens,
+    ))
 }
 
 /// Checks the embedded bytes against the reviewed hash, loads them and
@@ -94,10 +99,12 @@ fn load(component: &Component) -> Result<MacroComponent, String> {
 fn host() -> Result<&'static Host, String> {
     static HOST: OnceLock<Result<Host, String>> = OnceLock::new();
     HOST.get_or_init(|| {
-        Host::builder()
-            // rustc's process, not ours: leave its signal handling alone.
-            .signal_handlers(false)
-            .build()
+        // rustc's process, not ours: leave its signal handling alone.
+        let mut host = Host::builder().signal_handlers(false);
+        if let Some(cache) = ExpansionCache::from_environment()? {
+            host = host.expansion_cache(cache);
+        }
+        host.build()
             .map_err(|e| format!("cannot start the sandbox: {e}"))
     })
     .as_ref()

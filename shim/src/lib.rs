@@ -56,6 +56,7 @@ extern crate proc_macro;
 
 #[cfg(not(feature = "embedded"))]
 mod client;
+mod depend;
 #[cfg(feature = "embedded")]
 mod embedded;
 mod report;

@@ -17,8 +17,8 @@ mod watchdog;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use procbox_host::Host;
 use procbox_host::protocol::{ClientMessage, PROTOCOL_VERSION, ServerHello, ServerMessage};
+use procbox_host::{ExpansionCache, Host};
 
 use connection::{Connection, describe};
 use session::Session;
@@ -59,10 +59,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             describe(&other)
         ),
     }
-    let host = Host::builder()
-        .epoch_interruption(args.epochs)
-        .build()
-        .context("cannot start the procbox host")?;
+    let mut host = Host::builder().epoch_interruption(args.epochs);
+    // A bad setting stops the server; the shim shows why (its stderr).
+    if let Some(cache) = ExpansionCache::from_environment().map_err(anyhow::Error::msg)? {
+        host = host.expansion_cache(cache);
+    }
+    let host = host.build().context("cannot start the procbox host")?;
     let watchdog = Watchdog::start(connection.clone()).context("cannot start the watchdog")?;
     let mut session = Session::new(host, connection.clone(), watchdog);
     while let Some(message) = connection.receive().context("reading from the client")? {

@@ -100,6 +100,8 @@ impl Session {
                 input: expand.input,
                 args: expand.args,
                 span_count: expand.span_count,
+                file: expand.file,
+                cached: true,
             },
             Box::new(ClientOracle {
                 connection: self.connection.clone(),
@@ -113,6 +115,7 @@ impl Session {
             Ok(expansion) => ServerMessage::Expanded(Expanded {
                 tokens: expansion.tokens,
                 diagnostics: expansion.diagnostics,
+                files_read: expansion.files_read,
             }),
             Err(error) => failure(&error),
         }

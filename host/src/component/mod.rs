@@ -3,6 +3,7 @@
 //! (`crate::expansion` runs them), linking it for grants ([`link`]), or
 //! keeping an instance ([`instance`]). Loading is [`load`]'s.
 
+mod expand;
 pub(crate) mod instance;
 mod link;
 mod load;
@@ -19,13 +20,8 @@ use crate::bindings::ProcMacroPre;
 use crate::engine::{Allocation, CacheOutcome, HostInner};
 use crate::expansion::Invocation;
 use crate::expansion::classify::{Site, classify};
-use crate::expansion::flat::run_flat;
-use crate::expansion::run::run;
 use crate::expansion::store::ExpansionState;
-use crate::{
-    Error, Expansion, FlatExpansion, FlatInvocation, Grants, MacroInfo, MacroKind, Result,
-    SpanOracle,
-};
+use crate::{Error, Expansion, Grants, MacroInfo, MacroKind, Result};
 use link::link;
 
 /// A macro component, compiled and ready to expand. Cheap to clone.
@@ -128,50 +124,6 @@ impl MacroComponent {
         &self.inner.cache
     }
 
-    /// Runs a macro in a fresh instance.
-    pub fn expand(&self, invocation: &Invocation<'_>) -> Result<Expansion> {
-        let site = self.site(invocation.name);
-        self.check_macro(invocation.kind, invocation.name)?;
-        let inner = &self.inner;
-        let mut store = self.new_store(invocation.name)?;
-        let instance = match inner.pre.instantiate(&mut store) {
-            Ok(instance) => instance,
-            Err(e) => return Err(not_started(e, &store, &site, &inner.host)),
-        };
-        run(&mut store, &instance, &site, &inner.host.limits, invocation)
-    }
-
-    /// Runs a macro on a flat token stream whose spans the caller holds, in
-    /// a fresh instance: `oracle` answers the macro's span queries (see
-    /// [`SpanOracle`]). The output is checked as [`expand`](Self::expand)
-    /// checks it, and its span handles are the caller's.
-    ///
-    /// This is how `procbox serve` expands for the shim inside rustc, which
-    /// holds the compiler's spans.
-    pub fn expand_flat(
-        &self,
-        invocation: FlatInvocation,
-        oracle: Box<dyn SpanOracle>,
-    ) -> Result<FlatExpansion> {
-        let name = invocation.name.clone();
-        let site = self.site(&name);
-        self.check_macro(invocation.kind, &name)?;
-        let inner = &self.inner;
-        let mut store = self.new_store(&name)?;
-        let instance = match inner.pre.instantiate(&mut store) {
-            Ok(instance) => instance,
-            Err(e) => return Err(not_started(e, &store, &site, &inner.host)),
-        };
-        run_flat(
-            &mut store,
-            &instance,
-            &site,
-            &inner.host.limits,
-            invocation,
-            oracle,
-        )
-    }
-
     /// Runs the derive macro `name` on `item` (the struct, enum or union).
     pub fn expand_derive(&self, name: &str, item: &proc_macro2::TokenStream) -> Result<Expansion> {
         self.expand(&Invocation::derive(name, item))
@@ -208,6 +160,24 @@ impl MacroComponent {
     /// with its limits and the WASI state of what is granted. A declared
     /// capability that is not granted stops here, before the guest runs.
     pub(crate) fn new_store(&self, name: &str) -> Result<Store<ExpansionState>> {
+        self.check_granted(name)?;
+        let inner = &self.inner;
+        // Every declared capability is granted by now: WASI state is needed
+        // exactly when something is declared.
+        let wasi = match inner.declared().capabilities.is_empty() {
+            true => None,
+            false => Some(
+                crate::grants::wasi_ctx(&inner.grants, inner.declared())
+                    .map_err(|source| fs_read_error(&inner.grants, source))?,
+            ),
+        };
+        Ok(new_store(&inner.host, wasi))
+    }
+
+    /// Checks that every capability the component declares is granted: a
+    /// macro that needs one it does not have stops before it runs (or is
+    /// replayed).
+    pub(crate) fn check_granted(&self, name: &str) -> Result<()> {
         let inner = &self.inner;
         for &capability in &inner.declared().capabilities {
             if !inner.grants.grants(capability) {
@@ -223,16 +193,7 @@ impl MacroComponent {
                 });
             }
         }
-        // Every declared capability is granted by now: WASI state is needed
-        // exactly when something is declared.
-        let wasi = match inner.declared().capabilities.is_empty() {
-            true => None,
-            false => Some(
-                crate::grants::wasi_ctx(&inner.grants, inner.declared())
-                    .map_err(|source| fs_read_error(&inner.grants, source))?,
-            ),
-        };
-        Ok(new_store(&inner.host, wasi))
+        Ok(())
     }
 
     /// Checks that the component has a macro of that name and kind.
@@ -266,7 +227,7 @@ impl MacroComponent {
 
 /// Why an instance did not start (or, for `list_macros`, did not answer):
 /// a full instance pool, or whatever [`classify`] finds.
-fn not_started(
+pub(crate) fn not_started(
     error: wasmtime::Error,
     store: &Store<ExpansionState>,
     site: &Site<'_>,

@@ -15,7 +15,7 @@ use wasmtime::component::Linker;
 use wasmtime::{Config, Engine};
 
 use crate::expansion::store::ExpansionState;
-use crate::{Error, Limits, Result};
+use crate::{Error, ExpansionCache, Limits, Result};
 
 pub(crate) use cache::{ArtifactCache, Lookup, is_sha256_hex};
 pub use cache::{CacheOutcome, sha256_hex};
@@ -52,6 +52,8 @@ pub(crate) struct HostInner {
     pub(crate) allocation: Allocation,
     /// Advances the epoch, when the host enforces the time limit itself.
     pub(crate) ticker: Option<EpochTicker>,
+    /// Where expansions are replayed from and recorded, if anywhere.
+    pub(crate) expansions: Option<ExpansionCache>,
 }
 
 impl Host {
@@ -70,6 +72,7 @@ impl Host {
             allocation: Allocation::Pooled {
                 max_instances: instance_pool::DEFAULT_MAX_INSTANCES,
             },
+            expansions: None,
         }
     }
 
@@ -86,6 +89,12 @@ impl Host {
             Allocation::Pooled { max_instances } => Some(max_instances),
             Allocation::OnDemand => None,
         }
+    }
+
+    /// Where expansions are replayed from and recorded, if anywhere
+    /// ([`HostBuilder::expansion_cache`]).
+    pub fn expansion_cache(&self) -> Option<&ExpansionCache> {
+        self.inner.expansions.as_ref()
     }
 
     /// The directory compiled components are cached in, if any.
@@ -108,6 +117,7 @@ pub struct HostBuilder {
     signal_handlers: bool,
     epoch_interruption: bool,
     allocation: Allocation,
+    expansions: Option<ExpansionCache>,
 }
 
 impl HostBuilder {
@@ -184,6 +194,23 @@ impl HostBuilder {
         self
     }
 
+    /// Replays expansions from `cache` and records fresh ones in it (none
+    /// by default: a library runs its macros unless told otherwise; the
+    /// `procbox` tools use [`ExpansionCache::from_environment`]).
+    ///
+    /// Only [`MacroComponent::expand`] and [`MacroComponent::expand_flat`]
+    /// use it, not a [`MacroInstance`], whose expansions may depend on the
+    /// ones before; [`Invocation::uncached`] skips it for one call.
+    ///
+    /// [`MacroComponent::expand`]: crate::MacroComponent::expand
+    /// [`MacroComponent::expand_flat`]: crate::MacroComponent::expand_flat
+    /// [`MacroInstance`]: crate::MacroInstance
+    /// [`Invocation::uncached`]: crate::Invocation::uncached
+    pub fn expansion_cache(mut self, cache: ExpansionCache) -> HostBuilder {
+        self.expansions = Some(cache);
+        self
+    }
+
     /// Creates the engine and the linker.
     pub fn build(self) -> Result<Host> {
         let mut config = engine_config();
@@ -202,7 +229,7 @@ impl HostBuilder {
         let mut linker = Linker::new(&engine);
         ExpansionState::add_world(&mut linker).map_err(|e| Error::Engine(e.to_string()))?;
         let cache = match self.cache {
-            CacheSetting::Default => default_cache_dir(),
+            CacheSetting::Default => crate::cache_dir::default_cache_dir(),
             CacheSetting::Dir(dir) => Some(dir),
             CacheSetting::Disabled => None,
         };
@@ -220,17 +247,9 @@ impl HostBuilder {
                 limits: self.limits,
                 cache: cache.map(ArtifactCache::new),
                 allocation,
+                expansions: self.expansions,
             }),
         })
-    }
-}
-
-/// The default cache directory: `$PROCBOX_CACHE_DIR`, else `procbox` in the
-/// user's cache directory (`~/.cache/procbox` on Linux).
-pub fn default_cache_dir() -> Option<PathBuf> {
-    match std::env::var_os("PROCBOX_CACHE_DIR") {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => dirs::cache_dir().map(|dir| dir.join("procbox")),
     }
 }
 

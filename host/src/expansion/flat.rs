@@ -7,17 +7,14 @@
 //! [`MacroComponent::expand`](crate::MacroComponent::expand) checks its
 //! output, with handles the caller made.
 
+use super::classify::Site;
+use super::run::output_error;
+use crate::bindings::wire;
+use crate::codec::decode::decode_flat;
+use crate::imports::spans::Spans;
+use crate::{ExpansionStats, Limits, Result};
 use procbox_protocol::tree::{self, Token};
 use procbox_protocol::{self as protocol, MacroKind};
-use wasmtime::Store;
-
-use super::classify::Site;
-use super::run::{call, output_error};
-use super::store::ExpansionState;
-use crate::bindings::{ProcMacro, wire};
-use crate::codec::decode::decode_flat;
-use crate::imports::spans::{RemoteSpans, SpanOracle, Spans};
-use crate::{ExpansionStats, Limits, Result};
 
 /// One use of a macro, in the protocol's flat layout.
 #[derive(Clone, Debug)]
@@ -33,6 +30,13 @@ pub struct FlatInvocation {
     /// How many spans the caller holds: handles `0..span_count` (the call
     /// site, the mixed site, then those of the input and arguments).
     pub span_count: u32,
+    /// Where the invocation is, for people reading the expansion cache
+    /// (e.g. `src/lib.rs`), where known.
+    pub file: Option<String>,
+    /// Whether the host's [`ExpansionCache`](crate::ExpansionCache) may
+    /// answer (and record) this expansion: true unless the caller wants
+    /// the macro to run.
+    pub cached: bool,
 }
 
 /// The result of a successful flat expansion.
@@ -45,38 +49,25 @@ pub struct FlatExpansion {
     pub diagnostics: Vec<protocol::Diagnostic>,
     /// What crossed the boundary.
     pub stats: ExpansionStats,
+    /// The granted files and directories the macro read (absolute paths),
+    /// for a build that should expand again when they change.
+    pub files_read: Vec<String>,
 }
 
-/// Runs `invocation` in `instance` (a fresh store), asking `oracle` about
-/// spans.
-pub(crate) fn run_flat(
-    store: &mut Store<ExpansionState>,
-    instance: &ProcMacro,
+/// The guest's `expansion` checked against the caller's spans in `spans`,
+/// in the protocol's layout.
+pub(crate) fn finish_flat(
+    expansion: wire::Expansion,
+    spans: &Spans,
     site: &Site<'_>,
     limits: &Limits,
-    invocation: FlatInvocation,
-    oracle: Box<dyn SpanOracle>,
+    stats: ExpansionStats,
+    files_read: Vec<String>,
 ) -> Result<FlatExpansion> {
-    let input_tokens =
-        invocation.input.tokens.len() + invocation.args.as_ref().map_or(0, |a| a.tokens.len());
-    let input = to_wire(invocation.input);
-    let args = invocation.args.map(to_wire);
-    *store.data_mut().spans = Spans::Remote(RemoteSpans::new(oracle, invocation.span_count));
-    let expansion = call(
-        store,
-        instance,
-        site,
-        limits,
-        &invocation.name,
-        &input,
-        args.as_ref(),
-    )?;
-    let state = store.data();
-    let known = |handle| match &*state.spans {
+    let known = |handle| match spans {
         Spans::Remote(remote) => remote.contains(handle),
         Spans::Local(_) => false,
     };
-    let output_tokens = expansion.tokens.tokens.len();
     let expansion = decode_flat(expansion, known, limits).map_err(|e| output_error(site, e))?;
     Ok(FlatExpansion {
         tokens: from_wire(expansion.tokens),
@@ -94,17 +85,13 @@ pub(crate) fn run_flat(
                 spans: d.spans,
             })
             .collect(),
-        stats: ExpansionStats {
-            input_tokens,
-            output_tokens,
-            span_queries: state.span_queries,
-            memory_bytes: state.limiter.size,
-        },
+        stats,
+        files_read,
     })
 }
 
 /// The WIT record for a protocol stream (the same layout).
-fn to_wire(stream: protocol::TokenStream) -> wire::TokenStream {
+pub(crate) fn to_wire(stream: protocol::TokenStream) -> wire::TokenStream {
     let range = |r: tree::TextRange| wire::TextRange {
         start: r.start,
         len: r.len,

@@ -24,6 +24,7 @@ pub struct Invocation<'a> {
     pub(crate) input: &'a TokenStream,
     pub(crate) args: Option<&'a TokenStream>,
     pub(crate) source_file: Option<&'a Path>,
+    pub(crate) cached: bool,
 }
 
 impl<'a> Invocation<'a> {
@@ -35,6 +36,7 @@ impl<'a> Invocation<'a> {
             input: item,
             args: None,
             source_file: None,
+            cached: true,
         }
     }
 
@@ -50,6 +52,7 @@ impl<'a> Invocation<'a> {
             input: item,
             args: Some(args),
             source_file: None,
+            cached: true,
         }
     }
 
@@ -61,6 +64,7 @@ impl<'a> Invocation<'a> {
             input,
             args: None,
             source_file: None,
+            cached: true,
         }
     }
 
@@ -89,6 +93,16 @@ impl<'a> Invocation<'a> {
             ..self
         }
     }
+
+    /// Runs the macro even if the host's
+    /// [`ExpansionCache`](crate::ExpansionCache) has the expansion, and
+    /// records nothing: the cache switched off for this call.
+    pub fn uncached(self) -> Invocation<'a> {
+        Invocation {
+            cached: false,
+            ..self
+        }
+    }
 }
 
 /// The result of a successful expansion.
@@ -103,6 +117,9 @@ pub struct Expansion {
     pub diagnostics: Vec<Diagnostic>,
     /// What crossed the boundary, and the memory it took.
     pub stats: ExpansionStats,
+    /// The granted files and directories the macro read (absolute paths),
+    /// for a build that should expand again when they change.
+    pub files_read: Vec<String>,
 }
 
 /// What crossed the sandbox boundary in one expansion, and the memory it
@@ -121,8 +138,12 @@ pub struct ExpansionStats {
     pub span_queries: u64,
     /// The size of the instance's linear memory after the expansion, in
     /// bytes: what the macro needed, or, for a reused instance, has needed
-    /// so far (memory does not shrink).
+    /// so far (memory does not shrink). 0 for a replayed expansion.
     pub memory_bytes: usize,
+    /// Whether the expansion was replayed from the host's
+    /// [`ExpansionCache`](crate::ExpansionCache) rather than run; its span
+    /// queries were then asked again, and answered as recorded.
+    pub replayed: bool,
 }
 
 impl Expansion {

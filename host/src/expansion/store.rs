@@ -5,11 +5,14 @@ use std::ops::{Deref, DerefMut};
 
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::{Engine, Store};
+use wasmtime_wasi::filesystem::WasiFilesystemCtxView;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::Limits;
+use crate::imports::filesystem::{FileLog, Recorded};
 use crate::imports::panics::{GuestPanic, PanicReport};
-use crate::imports::spans::{SpanTable, Spans, SpansView};
+use crate::imports::spans::{QueryLog, SpanTable, Spans, SpansView};
+use crate::imports::wasi::RecordsFiles;
 use crate::limits::MemoryLimiter;
 
 /// Everything the host keeps for one expansion. A fresh one per expansion is
@@ -19,8 +22,10 @@ pub(crate) struct ExpansionState {
     pub(crate) spans: ThreadBound<Spans>,
     pub(crate) panic: PanicReport,
     pub(crate) limiter: MemoryLimiter,
-    /// Calls the guest made to the `spans` import.
-    pub(crate) span_queries: u64,
+    /// The calls the guest made to the `spans` import, with their answers.
+    pub(crate) span_queries: QueryLog,
+    /// The granted files and directories the guest read.
+    pub(crate) files: FileLog,
     /// The granted capabilities' WASI state; `None` when nothing is granted
     /// (then no WASI function is linked, and none can reach it).
     wasi: Option<WasiCtx>,
@@ -37,7 +42,8 @@ impl ExpansionState {
                 exceeded: false,
                 size: 0,
             },
-            span_queries: 0,
+            span_queries: QueryLog::default(),
+            files: FileLog::default(),
             wasi,
             table: ResourceTable::new(),
         }
@@ -48,7 +54,8 @@ impl ExpansionState {
     pub(crate) fn reset(&mut self) {
         self.spans = ThreadBound(Spans::Local(SpanTable::new()));
         self.panic = PanicReport::default();
-        self.span_queries = 0;
+        self.span_queries = QueryLog::default();
+        self.files = FileLog::default();
     }
 }
 
@@ -60,7 +67,7 @@ impl ExpansionState {
             linker,
             |state| SpansView {
                 spans: &mut state.spans,
-                queries: &mut state.span_queries,
+                log: &mut state.span_queries,
             },
             |state| &mut state.panic,
         )
@@ -93,15 +100,31 @@ impl ExpansionState {
 impl WasiView for ExpansionState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {
-            // Only reached through a linked WASI function, which exists only
-            // when something was granted and `wasi` was built for it; an
-            // empty, deterministic context otherwise.
-            ctx: self.wasi.get_or_insert_with(|| {
-                let mut builder = WasiCtx::builder();
-                builder.insecure_random_seed(crate::grants::DEFAULT_SEED);
-                builder.build()
-            }),
+            ctx: wasi(&mut self.wasi),
             table: &mut self.table,
+        }
+    }
+}
+
+/// The WASI state. Only reached through a linked WASI function, which
+/// exists only when something was granted and the state was built for it;
+/// an empty, deterministic context otherwise.
+fn wasi(state: &mut Option<WasiCtx>) -> &mut WasiCtx {
+    state.get_or_insert_with(|| {
+        let mut builder = WasiCtx::builder();
+        builder.insecure_random_seed(crate::grants::DEFAULT_SEED);
+        builder.build()
+    })
+}
+
+impl RecordsFiles for ExpansionState {
+    fn recorded_filesystem(&mut self) -> Recorded<'_> {
+        Recorded {
+            fs: WasiFilesystemCtxView {
+                ctx: wasi(&mut self.wasi).filesystem(),
+                table: &mut self.table,
+            },
+            log: &mut self.files,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! knows what else a store holds.
 
 pub(crate) mod deny;
+pub(crate) mod filesystem;
 pub(crate) mod panics;
 pub(crate) mod spans;
 pub(crate) mod wasi;

@@ -2,7 +2,7 @@
 //!
 //! Only what a capability needs is linked: `random-seed` is
 //! `wasi:random/insecure-seed`; `fs-read` is `wasi:filesystem/{types,preopens}`
-//! and the `wasi:io` interfaces their streams and errors use (no clocks:
+//! (recorded: [`super::filesystem`]) and the `wasi:io` interfaces their streams and errors use (no clocks:
 //! they would make expansions depend on the time); `env` is
 //! `wasi:cli/environment`.
 
@@ -10,9 +10,10 @@ use procbox_protocol::Capability;
 use wasmtime::component::{HasData, Linker, ResourceTable};
 use wasmtime_wasi::WasiView;
 use wasmtime_wasi::cli::{WasiCli, WasiCliView};
-use wasmtime_wasi::filesystem::{WasiFilesystem, WasiFilesystemView};
 use wasmtime_wasi::p2::bindings;
 use wasmtime_wasi::random::{WasiRandom, WasiRandomView};
+
+use super::filesystem::{Recorded, RecordedFilesystem};
 
 /// The resource table, for the `wasi:io` interfaces.
 struct HasTable;
@@ -21,8 +22,14 @@ impl HasData for HasTable {
     type Data<'a> = &'a mut ResourceTable;
 }
 
+/// What a store's data gives `fs-read`: wasmtime-wasi's filesystem view
+/// with the log that records what the guest reads.
+pub(crate) trait RecordsFiles {
+    fn recorded_filesystem(&mut self) -> Recorded<'_>;
+}
+
 /// Links the interfaces of `capability`.
-pub(crate) fn link<T: WasiView + 'static>(
+pub(crate) fn link<T: WasiView + RecordsFiles + 'static>(
     linker: &mut Linker<T>,
     capability: Capability,
 ) -> wasmtime::Result<()> {
@@ -35,11 +42,11 @@ pub(crate) fn link<T: WasiView + 'static>(
             bindings::cli::environment::add_to_linker::<_, WasiCli>(l, |t| t.cli())?;
         }
         Capability::FsRead => {
-            bindings::sync::filesystem::types::add_to_linker::<_, WasiFilesystem>(l, |t| {
-                t.filesystem()
+            bindings::sync::filesystem::types::add_to_linker::<_, RecordedFilesystem>(l, |t| {
+                t.recorded_filesystem()
             })?;
-            bindings::filesystem::preopens::add_to_linker::<_, WasiFilesystem>(l, |t| {
-                t.filesystem()
+            bindings::filesystem::preopens::add_to_linker::<_, RecordedFilesystem>(l, |t| {
+                t.recorded_filesystem()
             })?;
             wasmtime_wasi_io::bindings::wasi::io::error::add_to_linker::<_, HasTable>(l, |t| {
                 t.ctx().table

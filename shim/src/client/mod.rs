@@ -20,7 +20,7 @@ use procbox_protocol::{
 };
 
 use crate::tokens::{SpanTable, flatten, unflatten};
-use crate::{Component, report, spans};
+use crate::{Component, depend, report, spans};
 use server::{Fault, Server};
 
 /// How long past the time limit the shim waits for the server's own timeout
@@ -128,7 +128,7 @@ pub(crate) fn expand(
         };
         report::print(level, &diagnostic.message, component.file);
     }
-    Ok(tokens)
+    Ok(depend::track(component, kind, &expanded.files_read, tokens))
 }
 
 /// Sends `request` and answers the server's span queries until it is done.

@@ -22,7 +22,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use procbox_host::{Host, HostBuilder, Invocation, MacroComponent};
+use procbox_host::{ExpansionCache, Host, HostBuilder, Invocation, MacroComponent};
 use procbox_tests::wasm;
 
 #[path = "../common/mod.rs"]
@@ -110,6 +110,23 @@ fn fresh<'a>(
     expected: &str,
 ) -> Case<'a> {
     let output = component.expand_derive("ToJson", input).expect("expands");
+    assert_eq!(output.tokens.to_string(), expected, "{name} disagrees");
+    Case::new(name, move || {
+        black_box(component.expand_derive("ToJson", input).expect("expands"));
+    })
+}
+
+/// `component`'s expansion of `input` replayed from its host's expansion
+/// cache, after checking that it replays and agrees with `expected`.
+fn replayed<'a>(
+    name: &str,
+    component: &'a MacroComponent,
+    input: &'a proc_macro2::TokenStream,
+    expected: &str,
+) -> Case<'a> {
+    component.expand_derive("ToJson", input).expect("expands");
+    let output = component.expand_derive("ToJson", input).expect("expands");
+    assert!(output.stats.replayed, "{name} did not replay");
     assert_eq!(output.tokens.to_string(), expected, "{name} disagrees");
     Case::new(name, move || {
         black_box(component.expand_derive("ToJson", input).expect("expands"));
@@ -206,6 +223,13 @@ fn main() {
     let baseline =
         std::env::var_os("PROCBOX_BENCH_BASELINE").map(|p| load(&pooled, std::path::Path::new(&p)));
 
+    // With the expansion cache: after the first, every expansion a replay.
+    let expansions = tempfile::tempdir().expect("a temporary directory");
+    let replaying = load(
+        &host(Host::builder().expansion_cache(ExpansionCache::new(expansions.path()))),
+        &path,
+    );
+
     let phases = load(&pooled, &wasm("phases"));
 
     let inputs = [(1, input(1)), (10, input(10))];
@@ -251,6 +275,7 @@ fn main() {
                 input,
                 &expected,
             ),
+            replayed("expansion cache hit", &replaying, input, &expected),
         ]);
         if let Some(baseline) = &baseline {
             cases.extend([

@@ -33,6 +33,11 @@ impl SpanTable {
         }
     }
 
+    /// How many spans it holds: the handles `0..len`.
+    pub(crate) fn len(&self) -> u32 {
+        self.entries.len() as u32
+    }
+
     /// Adds a span of the input; returns its handle.
     pub(crate) fn push_input(&mut self, span: Span) -> u32 {
         self.entries.push(Range::whole(span));

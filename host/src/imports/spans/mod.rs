@@ -13,6 +13,7 @@
 
 mod backend;
 mod local;
+mod log;
 mod range;
 mod remote;
 
@@ -21,8 +22,11 @@ pub(crate) use local::SpanTable;
 pub use remote::SpanOracle;
 pub(crate) use remote::{OracleFailed, RemoteSpans};
 
+use procbox_protocol::{SpanAnswer, SpanQuery};
+
 use crate::bindings::procbox::proc_macro::spans::Host as SpansImport;
-use backend::Backend;
+pub(crate) use backend::Backend;
+pub(crate) use log::QueryLog;
 
 /// The spans of one expansion, wherever they are held.
 pub(crate) enum Spans {
@@ -33,7 +37,8 @@ pub(crate) enum Spans {
 }
 
 impl Spans {
-    fn backend(&mut self) -> &mut dyn Backend {
+    /// The backend that answers queries.
+    pub(crate) fn backend(&mut self) -> &mut dyn Backend {
         match self {
             Spans::Local(table) => table,
             Spans::Remote(remote) => remote,
@@ -42,59 +47,72 @@ impl Spans {
 }
 
 /// What the `spans` import answers from: the expansion's spans, and the
-/// count of queries it keeps for
-/// [`ExpansionStats`](crate::ExpansionStats).
+/// log of its queries, which [`ExpansionStats`](crate::ExpansionStats)
+/// counts and the expansion cache replays.
 pub(crate) struct SpansView<'a> {
     pub(crate) spans: &'a mut Spans,
-    pub(crate) queries: &'a mut u64,
+    pub(crate) log: &'a mut QueryLog,
 }
 
 impl SpansView<'_> {
-    /// Counts one query.
-    fn query(&mut self) -> &mut dyn Backend {
-        *self.queries += 1;
-        self.spans.backend()
+    /// Answers `query` and logs it with its answer.
+    fn ask(&mut self, query: SpanQuery) -> wasmtime::Result<SpanAnswer> {
+        let answer = self.spans.backend().ask(&query)?;
+        self.log.push(query, &answer);
+        Ok(answer)
     }
+}
+
+/// Unpacks an answer [`Backend::ask`] gave for a query of the variant's type.
+macro_rules! answer {
+    ($answer:expr, $variant:ident) => {
+        match $answer {
+            SpanAnswer::$variant(value) => Ok(value),
+            other => Err(wasmtime::Error::msg(format!(
+                "internal: a span query was answered with {other:?}"
+            ))),
+        }
+    };
 }
 
 impl SpansImport for SpansView<'_> {
     fn source_text(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        self.query().source_text(s)
+        answer!(self.ask(SpanQuery::SourceText(s))?, MaybeText)
     }
 
     fn start(&mut self, s: u32) -> wasmtime::Result<u32> {
-        self.query().start(s)
+        answer!(self.ask(SpanQuery::Start(s))?, Span)
     }
 
     fn end(&mut self, s: u32) -> wasmtime::Result<u32> {
-        self.query().end(s)
+        answer!(self.ask(SpanQuery::End(s))?, Span)
     }
 
     fn line(&mut self, s: u32) -> wasmtime::Result<u32> {
-        self.query().line(s)
+        answer!(self.ask(SpanQuery::Line(s))?, Number)
     }
 
     fn column(&mut self, s: u32) -> wasmtime::Result<u32> {
-        self.query().column(s)
+        answer!(self.ask(SpanQuery::Column(s))?, Number)
     }
 
     fn file(&mut self, s: u32) -> wasmtime::Result<String> {
-        self.query().file(s)
+        answer!(self.ask(SpanQuery::File(s))?, Text)
     }
 
     fn local_file(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        self.query().local_file(s)
+        answer!(self.ask(SpanQuery::LocalFile(s))?, MaybeText)
     }
 
     fn join(&mut self, a: u32, b: u32) -> wasmtime::Result<Option<u32>> {
-        self.query().join(a, b)
+        answer!(self.ask(SpanQuery::Join(a, b))?, MaybeSpan)
     }
 
     fn resolved_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        self.query().resolved_at(s, other)
+        answer!(self.ask(SpanQuery::ResolvedAt(s, other))?, Span)
     }
 
     fn located_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        self.query().located_at(s, other)
+        answer!(self.ask(SpanQuery::LocatedAt(s, other))?, Span)
     }
 }

@@ -58,7 +58,7 @@ impl RemoteSpans {
         }
     }
 
-    fn ask(&mut self, query: SpanQuery) -> wasmtime::Result<SpanAnswer> {
+    fn ask_oracle(&mut self, query: SpanQuery) -> wasmtime::Result<SpanAnswer> {
         let (first, second) = query.spans();
         self.check(first)?;
         if let Some(second) = second {
@@ -98,7 +98,7 @@ impl RemoteSpans {
     }
 }
 
-/// Unpacks an answer [`RemoteSpans::ask`] checked the type of.
+/// Unpacks an answer [`RemoteSpans::ask_oracle`] checked the type of.
 macro_rules! answer {
     ($answer:expr, $variant:ident) => {
         match $answer {
@@ -111,44 +111,48 @@ macro_rules! answer {
 }
 
 impl Backend for RemoteSpans {
+    fn ask(&mut self, query: &SpanQuery) -> wasmtime::Result<SpanAnswer> {
+        self.ask_oracle(*query)
+    }
+
     fn source_text(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        answer!(self.ask(SpanQuery::SourceText(s))?, MaybeText)
+        answer!(self.ask_oracle(SpanQuery::SourceText(s))?, MaybeText)
     }
 
     fn start(&mut self, s: u32) -> wasmtime::Result<u32> {
-        answer!(self.ask(SpanQuery::Start(s))?, Span)
+        answer!(self.ask_oracle(SpanQuery::Start(s))?, Span)
     }
 
     fn end(&mut self, s: u32) -> wasmtime::Result<u32> {
-        answer!(self.ask(SpanQuery::End(s))?, Span)
+        answer!(self.ask_oracle(SpanQuery::End(s))?, Span)
     }
 
     fn line(&mut self, s: u32) -> wasmtime::Result<u32> {
-        answer!(self.ask(SpanQuery::Line(s))?, Number)
+        answer!(self.ask_oracle(SpanQuery::Line(s))?, Number)
     }
 
     fn column(&mut self, s: u32) -> wasmtime::Result<u32> {
-        answer!(self.ask(SpanQuery::Column(s))?, Number)
+        answer!(self.ask_oracle(SpanQuery::Column(s))?, Number)
     }
 
     fn file(&mut self, s: u32) -> wasmtime::Result<String> {
-        answer!(self.ask(SpanQuery::File(s))?, Text)
+        answer!(self.ask_oracle(SpanQuery::File(s))?, Text)
     }
 
     fn local_file(&mut self, s: u32) -> wasmtime::Result<Option<String>> {
-        answer!(self.ask(SpanQuery::LocalFile(s))?, MaybeText)
+        answer!(self.ask_oracle(SpanQuery::LocalFile(s))?, MaybeText)
     }
 
     fn join(&mut self, a: u32, b: u32) -> wasmtime::Result<Option<u32>> {
-        answer!(self.ask(SpanQuery::Join(a, b))?, MaybeSpan)
+        answer!(self.ask_oracle(SpanQuery::Join(a, b))?, MaybeSpan)
     }
 
     fn resolved_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        answer!(self.ask(SpanQuery::ResolvedAt(s, other))?, Span)
+        answer!(self.ask_oracle(SpanQuery::ResolvedAt(s, other))?, Span)
     }
 
     fn located_at(&mut self, s: u32, other: u32) -> wasmtime::Result<u32> {
-        answer!(self.ask(SpanQuery::LocatedAt(s, other))?, Span)
+        answer!(self.ask_oracle(SpanQuery::LocatedAt(s, other))?, Span)
     }
 }
 
