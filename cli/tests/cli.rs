@@ -751,3 +751,76 @@ fn the_first_load_says_it_is_compiling_and_later_ones_do_not() {
         stderr(&second)
     );
 }
+
+/// `procbox ARGS` in `dir` with `PROCBOX_EXPANSIONS=expansions`.
+fn procbox_recording(dir: &Path, expansions: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_procbox"))
+        .args(args)
+        .current_dir(dir)
+        .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
+        .env("PROCBOX_EXPANSIONS", expansions)
+        .output()
+        .expect("cannot run procbox")
+}
+
+#[test]
+fn cache_commands_list_show_count_and_clear_recorded_expansions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expansions = dir.path().join("recorded");
+    let expansions = path(&expansions);
+    std::fs::write(
+        dir.path().join("p.rs"),
+        "#[derive(ToJson)]\nstruct A { x: i32 }\n\n#[derive(ToJson)]\nstruct B;\n",
+    )
+    .expect("write");
+    let run = |args: &[&str]| procbox_recording(dir.path(), expansions, args);
+    let expanded = run(&["expand", "-m", path(&wasm("json_derive")), "p.rs"]);
+    assert!(expanded.status.success(), "{}", stderr(&expanded));
+
+    let list = stdout(&run(&["cache", "list"]));
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(
+        list.lines()
+            .all(|l| l.starts_with("derive `ToJson`  p.rs:") && l.contains(".expansion")),
+        "{list}"
+    );
+    let shown = stdout(&run(&["cache", "show", "ToJson"]));
+    assert_eq!(shown.matches("procbox expansion 2\n").count(), 2, "{shown}");
+    assert!(shown.contains("\nstruct A {\n    x: i32,\n}\n"), "{shown}");
+    let missing = run(&["cache", "show", "Nothing"]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("no entry in"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let stats = stdout(&run(&["cache", "stats"]));
+    assert!(stats.contains("entries:   2 ("), "{stats}");
+    assert!(stats.contains("  ToJson: 2 ("), "{stats}");
+    // A damaged entry is listed as ignored, with why.
+    let first = std::fs::read_dir(expansions)
+        .expect("lists")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "expansion"))
+        .expect("an entry");
+    let mut text = std::fs::read_to_string(&first).expect("reads");
+    text.push_str("tampered\n");
+    std::fs::write(&first, text).expect("write");
+    let stats = stdout(&run(&["cache", "stats"]));
+    assert!(
+        stats.contains("ignored:   1") && stats.contains("the checksum does not match"),
+        "{stats}"
+    );
+
+    let cleared = stdout(&run(&["cache", "clear"]));
+    assert!(cleared.starts_with("removed 2 entries from "), "{cleared}");
+    assert_eq!(stdout(&run(&["cache", "list"])), "");
+    let off = procbox_recording(dir.path(), "off", &["cache", "list"]);
+    assert!(!off.status.success());
+    assert!(
+        stderr(&off).contains("PROCBOX_EXPANSIONS=off"),
+        "{}",
+        stderr(&off)
+    );
+}

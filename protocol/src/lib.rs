@@ -7,7 +7,9 @@
 //! - [`tree`]: the flat token stream, the layout of the WIT `token-stream`;
 //! - [`message`], [`codec`] and [`frame`]: the messages between a native
 //!   shim inside rustc and `procbox serve`, their binary form, and their
-//!   framing on a pipe.
+//!   framing on a pipe;
+//! - [`recorded`]: the expansion cache's entries, which the host writes and
+//!   replays and the shim replays inside rustc.
 //!
 //! It depends on `std` alone: the shim builds it inside users' projects.
 //!
@@ -30,6 +32,7 @@ pub mod codec;
 pub mod frame;
 pub mod grants;
 pub mod message;
+pub mod recorded;
 pub mod tree;
 pub mod world;
 

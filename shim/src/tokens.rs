@@ -40,6 +40,11 @@ impl SpanTable {
             .ok_or_else(|| format!("the server returned span {handle}, which this shim never made"))
     }
 
+    /// Forgets the spans after the first `len` (those a failed replay made).
+    pub(crate) fn truncate(&mut self, len: u32) {
+        self.spans.truncate(len as usize);
+    }
+
     /// How many spans it holds.
     pub(crate) fn len(&self) -> u32 {
         self.spans.len() as u32

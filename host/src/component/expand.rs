@@ -8,15 +8,17 @@ use wasmtime::Store;
 
 use super::{MacroComponent, not_started};
 use crate::bindings::wire;
-use crate::expansion::flat::{finish_flat, to_wire};
+use crate::codec::layout::{from_wire, to_wire};
+use crate::expansion::flat::finish_flat;
 use crate::expansion::run::{call, finish, flatten_invocation};
 use crate::expansion::store::ExpansionState;
 use crate::imports::spans::{RemoteSpans, SpanTable, Spans};
-use crate::replay::{Fresh, Key, KeyInput};
+use crate::replay::Fresh;
 use crate::{
     Error, Expansion, ExpansionStats, FlatExpansion, FlatInvocation, Invocation, MacroKind, Result,
     SpanOracle,
 };
+use procbox_protocol::recorded::{Subject, grants_text};
 
 /// What the shared path needs to know of an invocation.
 struct Request<'a> {
@@ -110,21 +112,27 @@ impl MacroComponent {
         let name = request.name;
         self.check_granted(name)?;
         let cache = inner.host.expansions.as_ref().filter(|_| request.cached);
-        let key = cache.map(|_| {
-            Key::new(&KeyInput {
-                component_hash: &inner.hash,
-                kind: request.kind,
-                name,
-                grants: &inner.grants,
-                input: request.input,
-                args: request.args,
-                span_count: request.span_count,
-            })
+        // What the cache compares, in the protocol's types.
+        let compared = cache.map(|_| {
+            (
+                grants_text(&inner.grants),
+                from_wire(request.input.clone()),
+                request.args.cloned().map(from_wire),
+            )
         });
-        if let (Some(cache), Some(key)) = (cache, &key) {
+        let subject = compared.as_ref().map(|(grants, input, args)| Subject {
+            component_hash: &inner.hash,
+            kind: request.kind,
+            name,
+            grants,
+            input,
+            args: args.as_ref(),
+            span_count: request.span_count,
+        });
+        if let (Some(cache), Some(subject)) = (cache, &subject) {
             // A backend that fails while asked again fails a fresh run too,
             // which reports it properly: a miss.
-            if let Ok(Some(replayed)) = cache.find(key, name, request.span_count, spans.backend()) {
+            if let Ok(Some(replayed)) = cache.find(subject, spans.backend()) {
                 let stats = ExpansionStats {
                     input_tokens: request.input_tokens,
                     output_tokens: replayed.expansion.tokens.tokens.len(),
@@ -139,7 +147,7 @@ impl MacroComponent {
                     component: inner.name.clone(),
                     name: name.to_owned(),
                     kind: request.kind,
-                    input: crate::replay::summary(request.input),
+                    input: crate::replay::summary(subject.input),
                     dir: cache.dir().to_owned(),
                 });
             }
@@ -170,26 +178,21 @@ impl MacroComponent {
             replayed: false,
         };
         let files_read = state.files.paths.iter().cloned().collect();
-        let (Some(cache), Some(key)) = (cache, key) else {
+        let (Some(cache), Some(subject)) = (cache, subject) else {
             return finish(output, &spans, stats, files_read);
         };
         let recorded = output.clone();
         let result = finish(output, &spans, stats, files_read)?;
         cache.record(Fresh {
-            key,
-            kind: request.kind,
-            name,
+            subject,
             component: &inner.name,
-            component_hash: &inner.hash,
             expanded_at: crate::replay::expanded_at(
                 spans.backend(),
                 request.span_count,
                 request.file,
             ),
-            grants: crate::replay::describe_grants(&inner.grants),
             queries: &state.span_queries,
             files: &state.files,
-            input: request.input,
             expansion: &recorded,
         });
         Ok(result)

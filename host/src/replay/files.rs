@@ -1,43 +1,24 @@
 //! What a macro read through `fs-read`, as an entry records it: each path
-//! with a fingerprint of what was there. A lookup takes the fingerprints
-//! again; any difference is a miss.
+//! with a fingerprint of what was there ([`read_now`]). A lookup takes the
+//! fingerprints again ([`unchanged`]); any difference is a miss.
 
 use std::fs;
 use std::path::Path;
 
+use procbox_protocol::recorded::{FileRead, Fingerprint};
 use sha2::{Digest, Sha256};
 
-/// A path an expansion read, and what was there.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct FileRead {
-    pub(crate) path: String,
-    pub(crate) fingerprint: Fingerprint,
+/// `path` and what is there now.
+pub(crate) fn read_now(path: &str) -> FileRead {
+    FileRead {
+        path: path.to_owned(),
+        fingerprint: fingerprint(Path::new(path)),
+    }
 }
 
-/// What was at a path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Fingerprint {
-    /// A file with this SHA-256.
-    File(String),
-    /// A directory whose listing (names and kinds) has this SHA-256.
-    Dir(String),
-    /// Nothing (the macro looked, and found nothing).
-    Absent,
-}
-
-impl FileRead {
-    /// `path` and what is there now.
-    pub(crate) fn now(path: &str) -> FileRead {
-        FileRead {
-            path: path.to_owned(),
-            fingerprint: fingerprint(Path::new(path)),
-        }
-    }
-
-    /// Whether the path still holds what was recorded.
-    pub(crate) fn unchanged(&self) -> bool {
-        fingerprint(Path::new(&self.path)) == self.fingerprint
-    }
+/// Whether the path still holds what was recorded.
+pub(crate) fn unchanged(read: &FileRead) -> bool {
+    fingerprint(Path::new(&read.path)) == read.fingerprint
 }
 
 fn fingerprint(path: &Path) -> Fingerprint {
@@ -74,9 +55,4 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// Whether `text` is a SHA-256 as [`sha256_hex`] writes it.
-pub(crate) fn is_sha256_hex(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

@@ -3,20 +3,17 @@
 //! A procbox macro is deterministic: the same component, input and grants
 //! give the same output, except for what the macro learned from outside its
 //! input: the answers to its span queries and the granted files it read.
-//! So an entry ([`entry`]) keeps the output with those: the [`key`] covers
-//! the component, macro, grants and input tokens; the recorded queries are
-//! asked again about the new input ([`spans`]) and the files fingerprinted
-//! again ([`files`]); only if everything answers as recorded is the output
-//! replayed, its spans mapped to the new input's, so errors point where a
-//! fresh run's would. Entries live in a directory ([`store`]), as text a
-//! reviewer can read ([`render`]).
+//! So an entry (`procbox_protocol::recorded`, whose format the shim reads
+//! too) keeps the output with those: its subject (component, macro, grants,
+//! input tokens) must match exactly; the recorded queries are asked again
+//! about the new input and the files fingerprinted again ([`files`]); only
+//! if everything answers as recorded is the output replayed, its spans
+//! mapped to the new input's, so errors point where a fresh run's would.
+//! Entries live in a directory ([`store`]), with their input and output
+//! pretty-printed for people ([`render`]).
 
-mod entry;
 mod files;
-mod key;
-mod quote;
 mod render;
-mod spans;
 mod store;
 
 use std::io;
@@ -25,13 +22,12 @@ use std::sync::Arc;
 
 use procbox_protocol::MacroKind;
 
-pub(crate) use key::{Key, KeyInput};
+use procbox_protocol::recorded::{Entry, Key, Subject, ask_again};
 
 use crate::bindings::wire;
+use crate::codec::layout::{diagnostic_from_wire, diagnostic_to_wire, from_wire, to_wire};
 use crate::imports::filesystem::FileLog;
 use crate::imports::spans::{Backend, QueryLog};
-use entry::Entry;
-use files::FileRead;
 use store::EntryDir;
 
 /// The size limit of a cache directory unless one is chosen: 512 MiB.
@@ -167,31 +163,34 @@ impl ExpansionCache {
         Ok(files.len())
     }
 
-    /// The recorded output for `key`, replayed against `spans`: `None` if
-    /// there is no valid entry or anything it recorded has changed.
+    /// The recorded output for `subject`, replayed against `spans`: `None`
+    /// if there is no valid entry or anything it recorded has changed.
     pub(crate) fn find(
         &self,
-        key: &Key,
-        name: &str,
-        span_count: u32,
+        subject: &Subject<'_>,
         spans: &mut dyn Backend,
     ) -> wasmtime::Result<Option<Replayed>> {
-        let Some(entry) = self.dir.read(key, name) else {
+        let key = Key::new(subject);
+        let Some(entry) = self.dir.read(&key, subject.name) else {
             return Ok(None);
         };
-        if !entry.files.iter().all(FileRead::unchanged) {
+        if !entry.is_for(subject) || !entry.files.iter().all(files::unchanged) {
             return Ok(None);
         }
-        let Some(map) = spans::ask_again(&entry.queries, span_count, spans)? else {
+        let Some(map) = ask_again(&entry.queries, subject.span_count, |q| spans.ask(q))? else {
             return Ok(None);
         };
-        Ok(
-            spans::remap(&entry.expansion, &map).map(|expansion| Replayed {
-                expansion,
-                span_queries: entry.queries.len() as u64,
-                files_read: entry.files.into_iter().map(|f| f.path).collect(),
-            }),
-        )
+        let Some((tokens, diagnostics)) = map.remap(&entry.tokens, &entry.diagnostics) else {
+            return Ok(None);
+        };
+        Ok(Some(Replayed {
+            expansion: wire::Expansion {
+                tokens: to_wire(tokens),
+                diagnostics: diagnostics.into_iter().map(diagnostic_to_wire).collect(),
+            },
+            span_queries: entry.queries.len() as u64,
+            files_read: entry.files.into_iter().map(|f| f.path).collect(),
+        }))
     }
 
     /// Records a fresh expansion. Failing to is not an error of the
@@ -201,19 +200,36 @@ impl ExpansionCache {
         let Some(queries) = fresh.queries.complete() else {
             return;
         };
+        let subject = &fresh.subject;
+        let tokens = from_wire(fresh.expansion.tokens.clone());
         let entry = Entry {
-            key: fresh.key,
-            kind: fresh.kind,
-            name: fresh.name.to_owned(),
+            key: Key::new(subject),
+            kind: subject.kind,
+            name: subject.name.to_owned(),
             component: fresh.component.to_owned(),
-            component_hash: fresh.component_hash.to_owned(),
+            component_hash: subject.component_hash.to_owned(),
             expanded_at: fresh.expanded_at,
-            grants: fresh.grants,
+            grants: subject.grants.to_owned(),
             queries: queries.to_vec(),
-            files: fresh.files.paths.iter().map(|p| FileRead::now(p)).collect(),
-            input: render::render(fresh.input),
-            output: render::render(&fresh.expansion.tokens),
-            expansion: fresh.expansion.clone(),
+            files: fresh
+                .files
+                .paths
+                .iter()
+                .map(|p| files::read_now(p))
+                .collect(),
+            input_text: render::render(subject.input),
+            output_text: render::render(&tokens),
+            input: subject.input.clone(),
+            args: subject.args.cloned(),
+            span_count: subject.span_count,
+            tokens,
+            diagnostics: fresh
+                .expansion
+                .diagnostics
+                .iter()
+                .cloned()
+                .map(diagnostic_from_wire)
+                .collect(),
         };
         let _ = self.dir.write(&entry);
     }
@@ -231,16 +247,11 @@ pub(crate) struct Replayed {
 
 /// A fresh expansion, for [`ExpansionCache::record`].
 pub(crate) struct Fresh<'a> {
-    pub(crate) key: Key,
-    pub(crate) kind: MacroKind,
-    pub(crate) name: &'a str,
+    pub(crate) subject: Subject<'a>,
     pub(crate) component: &'a str,
-    pub(crate) component_hash: &'a str,
     pub(crate) expanded_at: Option<String>,
-    pub(crate) grants: String,
     pub(crate) queries: &'a QueryLog,
     pub(crate) files: &'a FileLog,
-    pub(crate) input: &'a wire::TokenStream,
     pub(crate) expansion: &'a wire::Expansion,
 }
 
@@ -266,28 +277,6 @@ pub struct CachedExpansion {
     pub problem: Option<String>,
 }
 
-/// The grants, for people reading an entry.
-pub(crate) fn describe_grants(grants: &crate::Grants) -> String {
-    use procbox_protocol::grants::Value;
-    let mut parts = Vec::new();
-    if let Some(seed) = grants.seed() {
-        parts.push(format!("random-seed={seed}"));
-    }
-    if let Some(dir) = grants.fs_read_dir() {
-        parts.push(format!("fs-read={}", dir.display()));
-    }
-    for (name, value) in grants.env_vars() {
-        parts.push(match value {
-            Value::Given(value) => format!("env {name}={value:?}"),
-            Value::FromEnvironment => format!("env {name} (unset)"),
-        });
-    }
-    match parts.is_empty() {
-        true => "none".into(),
-        false => parts.join(", "),
-    }
-}
-
 /// Where an invocation is, `file:line`, as far as its spans say: the first
 /// input token's line (asked of the backend outside the macro's log).
 pub(crate) fn expanded_at(
@@ -309,7 +298,7 @@ pub(crate) fn expanded_at(
 }
 
 /// The start of an invocation's input, to name it in an error.
-pub(crate) fn summary(input: &wire::TokenStream) -> String {
+pub(crate) fn summary(input: &procbox_protocol::TokenStream) -> String {
     let text = render::tokens_text(input);
     match text.char_indices().nth(80) {
         Some((at, _)) => format!("{}…", &text[..at]),

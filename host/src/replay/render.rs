@@ -1,10 +1,10 @@
 //! The input and output of an entry as source text for people:
 //! pretty-printed when they parse as items, as tokens otherwise.
 
-use crate::bindings::wire;
+use procbox_protocol::tree::{Delimiter, Spacing, Token, TokenStream};
 
 /// `stream` as source text.
-pub(crate) fn render(stream: &wire::TokenStream) -> String {
+pub(crate) fn render(stream: &TokenStream) -> String {
     let text = tokens_text(stream);
     let pretty = text
         .parse::<proc_macro2::TokenStream>()
@@ -16,13 +16,8 @@ pub(crate) fn render(stream: &wire::TokenStream) -> String {
 }
 
 /// The tokens, spaced as `proc_macro2` prints them.
-pub(crate) fn tokens_text(stream: &wire::TokenStream) -> String {
-    let slice = |range: wire::TextRange| {
-        stream
-            .text
-            .get(range.start as usize..(range.start + range.len) as usize)
-            .unwrap_or_default()
-    };
+pub(crate) fn tokens_text(stream: &TokenStream) -> String {
+    let slice = |range| stream.text_of(range).unwrap_or_default();
     let mut out = String::new();
     // Where each open group closes: (token index after it, closing char).
     let mut open: Vec<(usize, &str)> = Vec::new();
@@ -40,27 +35,27 @@ pub(crate) fn tokens_text(stream: &wire::TokenStream) -> String {
         }
         joint = false;
         match token {
-            wire::Token::Group(g) => {
+            Token::Group(g) => {
                 let (start, end) = match g.delimiter {
-                    wire::Delimiter::Parenthesis => ("(", ")"),
-                    wire::Delimiter::Brace => ("{ ", " }"),
-                    wire::Delimiter::Bracket => ("[", "]"),
-                    wire::Delimiter::None => ("", ""),
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{ ", " }"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
                 };
                 out.push_str(start);
                 open.push((at + 1 + g.len as usize, end));
             }
-            wire::Token::Ident(i) => {
+            Token::Ident(i) => {
                 if i.is_raw {
                     out.push_str("r#");
                 }
                 out.push_str(slice(i.text));
             }
-            wire::Token::Punct(p) => {
+            Token::Punct(p) => {
                 out.push(p.ch);
-                joint = p.spacing == wire::Spacing::Joint;
+                joint = p.spacing == Spacing::Joint;
             }
-            wire::Token::Literal(l) => out.push_str(slice(l.text)),
+            Token::Literal(l) => out.push_str(slice(l.text)),
         }
     }
     while let Some((_, close)) = open.pop() {

@@ -10,8 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use super::entry::Entry;
-use super::key::Key;
+use procbox_protocol::recorded::{Entry, Key};
 
 /// The extension of entry files.
 pub(crate) const EXTENSION: &str = "expansion";
@@ -40,11 +39,11 @@ impl EntryDir {
 
     /// The file of the entry for `key`, of macro `name`.
     pub(crate) fn file(&self, key: &Key, name: &str) -> PathBuf {
-        self.path
-            .join(format!("{name}-{}.{EXTENSION}", key.short()))
+        self.path.join(format!("{name}-{key}.{EXTENSION}"))
     }
 
-    /// The entry for `key`, if there is a valid one; marks it used.
+    /// The entry for `key`, if there is a valid one; marks it used. (Its
+    /// subject is the caller's to compare.)
     pub(crate) fn read(&self, key: &Key, name: &str) -> Option<Entry> {
         let path = self.file(key, name);
         let text = fs::read_to_string(&path).ok()?;
@@ -65,7 +64,7 @@ impl EntryDir {
         let target = self.file(&entry.key, &entry.name);
         let temporary = self.path.join(format!(
             ".{}-{}-{}.tmp",
-            entry.key.short(),
+            entry.key,
             std::process::id(),
             TEMPORARY.fetch_add(1, Ordering::Relaxed)
         ));

@@ -8,6 +8,7 @@
 //! against the reviewed SHA-256).
 
 mod launch;
+mod replay;
 mod server;
 
 use std::sync::{Mutex, MutexGuard};
@@ -16,7 +17,8 @@ use std::time::{Duration, Instant};
 use proc_macro::TokenStream;
 use procbox_protocol::tree;
 use procbox_protocol::{
-    ClientMessage, Expand, Expanded, Failure, FailureKind, Level, Load, MacroKind, ServerMessage,
+    ClientMessage, Expand, Expanded, Failure, FailureKind, Grants, Level, Load, MacroKind,
+    ServerMessage,
 };
 
 use crate::tokens::{SpanTable, flatten, unflatten};
@@ -51,6 +53,54 @@ pub(crate) fn expand(
         flat
     });
     let grants = (component.grants)().resolve()?;
+    let replayed = replay::replay(
+        component,
+        &replay::Flat {
+            kind,
+            name,
+            input: &flat_input,
+            args: flat_args.as_ref(),
+            grants: &grants,
+        },
+        &mut spans,
+    );
+    let expanded = match replayed {
+        Some(expanded) => expanded,
+        None => from_server(
+            component, kind, name, flat_input, flat_args, grants, &mut spans,
+        )?,
+    };
+    let mut tokens = unflatten(&expanded.tokens, &spans)?;
+    for diagnostic in expanded.diagnostics {
+        let span = match diagnostic.spans.first() {
+            Some(&handle) => spans.get(handle)?,
+            None => proc_macro::Span::call_site(),
+        };
+        let level = match diagnostic.level {
+            Level::Error => {
+                tokens.extend(report::compile_error(&diagnostic.message, span));
+                continue;
+            }
+            Level::Warning => "warning",
+            Level::Note => "note",
+            Level::Help => "help",
+        };
+        report::print(level, &diagnostic.message, component.file);
+    }
+    Ok(depend::track(component, kind, &expanded.files_read, tokens))
+}
+
+/// Has the server expand (or replay) the invocation, answering its span
+/// queries from `spans`.
+fn from_server(
+    component: &Component,
+    kind: MacroKind,
+    name: &str,
+    flat_input: tree::TokenStream,
+    flat_args: Option<tree::TokenStream>,
+    grants: Grants,
+    spans: &mut SpanTable,
+) -> Result<Expanded, String> {
     let file = proc_macro::Span::call_site()
         .local_file()
         .map(|path| path.to_string_lossy().into_owned());
@@ -72,7 +122,7 @@ pub(crate) fn expand(
         file,
     };
     let outcome = match load(server, component) {
-        Ok(Ok(number)) => run(server, component, request(number), &mut spans),
+        Ok(Ok(number)) => run(server, component, request(number), spans),
         Ok(Err(failure)) => Ok(Err(failure)),
         Err(fault) => Err(fault),
     };
@@ -111,24 +161,7 @@ pub(crate) fn expand(
         }
     };
     drop(guard);
-    let mut tokens = unflatten(&expanded.tokens, &spans)?;
-    for diagnostic in expanded.diagnostics {
-        let span = match diagnostic.spans.first() {
-            Some(&handle) => spans.get(handle)?,
-            None => proc_macro::Span::call_site(),
-        };
-        let level = match diagnostic.level {
-            Level::Error => {
-                tokens.extend(report::compile_error(&diagnostic.message, span));
-                continue;
-            }
-            Level::Warning => "warning",
-            Level::Note => "note",
-            Level::Help => "help",
-        };
-        report::print(level, &diagnostic.message, component.file);
-    }
-    Ok(depend::track(component, kind, &expanded.files_read, tokens))
+    Ok(expanded)
 }
 
 /// Sends `request` and answers the server's span queries until it is done.

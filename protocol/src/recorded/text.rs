@@ -1,73 +1,18 @@
-//! [`Entry`]: one cached expansion, and its file format: text a reviewer
-//! can read, and that replay reads back exactly.
-//!
-//! ```text
-//! procbox expansion 1
-//! crc32 5d0b2c9e
-//! key 3f9a…
-//! macro derive ToJson
-//! component "json_derive.wasm" sha256 9c1e…
-//! expanded at "src/lib.rs:12"
-//! grants "none"
-//! span queries 1
-//! line #4 = 12
-//! files read 0
-//! input 1
-//! struct Point { x: i32 }
-//! output 3
-//! impl ToJson for Point {
-//! …
-//! tokens 9
-//! ident #4 impl
-//! group { #2 #3 #4 5
-//! literal #9 "\"x\""
-//! diagnostics 0
-//! ```
-//!
-//! The first line names the format; the checksum covers everything after
-//! its own line, so a torn, truncated or edited entry is ignored. `input`
-//! and `output` are for people (pretty-printed where they parse as items);
-//! `tokens` and `diagnostics` are what replay returns, with span handles
-//! (`#N`) that [`super::spans`] maps to the new input's.
+//! An [`Entry`] as text: [`Entry::to_text`] and [`Entry::parse`] (the
+//! format is described in the module above).
 
-use procbox_protocol::{MacroKind, SpanAnswer, SpanQuery};
-
-use super::files::{FileRead, Fingerprint, is_sha256_hex};
-use super::key::Key;
+use super::key::checksum;
 use super::quote::{quote, unquote};
-use crate::bindings::wire;
-
-/// The first line of every entry: the format, and its version.
-pub(crate) const FORMAT: &str = "procbox expansion 1";
-
-/// One cached expansion.
-#[derive(Clone, Debug)]
-pub(crate) struct Entry {
-    pub(crate) key: Key,
-    pub(crate) kind: MacroKind,
-    pub(crate) name: String,
-    /// The component's name, for people.
-    pub(crate) component: String,
-    pub(crate) component_hash: String,
-    /// Where the macro was first expanded (`file:line`), where known.
-    pub(crate) expanded_at: Option<String>,
-    /// The grants, for people (the key covers them).
-    pub(crate) grants: String,
-    /// The span queries the macro made, with their answers, in order.
-    pub(crate) queries: Vec<(SpanQuery, SpanAnswer)>,
-    /// The granted files and directories it read.
-    pub(crate) files: Vec<FileRead>,
-    /// The input as source text, for people.
-    pub(crate) input: String,
-    /// The output as source text, for people.
-    pub(crate) output: String,
-    /// What the macro returned, as it returned it.
-    pub(crate) expansion: wire::Expansion,
-}
+use super::{Entry, FORMAT, FileRead, Fingerprint};
+use crate::message::{Diagnostic, Level, MacroKind, SpanAnswer, SpanQuery};
+use crate::tree::{
+    Delimiter, GroupToken, IdentToken, LiteralToken, PunctToken, Spacing, TextRange, Token,
+    TokenStream,
+};
 
 impl Entry {
     /// The entry's file contents.
-    pub(crate) fn to_text(&self) -> String {
+    pub fn to_text(&self) -> String {
         let mut body = String::new();
         let mut line = |text: String| {
             body.push_str(&text);
@@ -93,19 +38,33 @@ impl Entry {
         for file in &self.files {
             line(file.to_string());
         }
-        for (section, text) in [("input", &self.input), ("output", &self.output)] {
+        for (section, text) in [("input", &self.input_text), ("output", &self.output_text)] {
             line(format!("{section} {}", text.lines().count()));
             for text_line in text.lines() {
                 line(text_line.to_owned());
             }
         }
-        let tokens = &self.expansion.tokens;
-        line(format!("tokens {}", tokens.tokens.len()));
-        for token in &tokens.tokens {
-            line(token_text(token, &tokens.text));
+        let mut stream = |name: &str, stream: &TokenStream| {
+            line(format!("{name} {}", stream.tokens.len()));
+            for token in &stream.tokens {
+                line(token_text(token, stream));
+            }
+        };
+        stream("input tokens", &self.input);
+        match &self.args {
+            Some(args) => stream("arguments tokens", args),
+            None => line("arguments none".into()),
         }
-        line(format!("diagnostics {}", self.expansion.diagnostics.len()));
-        for diagnostic in &self.expansion.diagnostics {
+        line(format!("spans {}", self.span_count));
+        let mut stream = |name: &str, stream: &TokenStream| {
+            line(format!("{name} {}", stream.tokens.len()));
+            for token in &stream.tokens {
+                line(token_text(token, stream));
+            }
+        };
+        stream("tokens", &self.tokens);
+        line(format!("diagnostics {}", self.diagnostics.len()));
+        for diagnostic in &self.diagnostics {
             let mut text = level_word(diagnostic.level).to_owned();
             for span in &diagnostic.spans {
                 text.push_str(&format!(" #{span}"));
@@ -114,25 +73,18 @@ impl Entry {
             text.push_str(&quote(&diagnostic.message));
             line(text);
         }
-        format!(
-            "{FORMAT}\ncrc32 {:08x}\n{body}",
-            crc32fast::hash(body.as_bytes())
-        )
+        format!("{FORMAT}\nchecksum {}\n{body}", checksum(body.as_bytes()))
     }
 
     /// Reads an entry back; an error says what is wrong with it (the entry
     /// is then ignored).
-    pub(crate) fn parse(text: &str) -> Result<Entry, String> {
+    pub fn parse(text: &str) -> Result<Entry, String> {
         let rest = text
             .strip_prefix(FORMAT)
             .and_then(|rest| rest.strip_prefix('\n'))
             .ok_or("not an entry of this format (another procbox version, or not procbox's)")?;
-        let (crc_line, body) = rest.split_once('\n').ok_or("truncated")?;
-        let crc = crc_line
-            .strip_prefix("crc32 ")
-            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-            .ok_or("no checksum")?;
-        if crc32fast::hash(body.as_bytes()) != crc {
+        let (checksum_line, body) = rest.split_once('\n').ok_or("truncated")?;
+        if checksum_line.strip_prefix("checksum ") != Some(&checksum(body.as_bytes())) {
             return Err("the checksum does not match (torn, truncated or edited)".into());
         }
         let mut lines = Lines(body.lines());
@@ -159,16 +111,18 @@ impl Entry {
         let files = (0..lines.count("files read")?)
             .map(|_| lines.next()?.parse())
             .collect::<Result<_, String>>()?;
-        let input = lines.section("input")?;
-        let output = lines.section("output")?;
-        let mut tokens = wire::TokenStream {
-            text: String::new(),
-            tokens: Vec::new(),
+        let input_text = lines.section("input")?;
+        let output_text = lines.section("output")?;
+        let input = lines.stream("input tokens")?;
+        let args = match lines.0.clone().next() {
+            Some("arguments none") => {
+                lines.next()?;
+                None
+            }
+            _ => Some(lines.stream("arguments tokens")?),
         };
-        for _ in 0..lines.count("tokens")? {
-            let token = parse_token(lines.next()?, &mut tokens.text)?;
-            tokens.tokens.push(token);
-        }
+        let span_count = lines.count("spans")? as u32;
+        let tokens = lines.stream("tokens")?;
         let diagnostics = (0..lines.count("diagnostics")?)
             .map(|_| parse_diagnostic(lines.next()?))
             .collect::<Result<_, String>>()?;
@@ -185,12 +139,13 @@ impl Entry {
             grants,
             queries,
             files,
+            input_text,
+            output_text,
             input,
-            output,
-            expansion: wire::Expansion {
-                tokens,
-                diagnostics,
-            },
+            args,
+            span_count,
+            tokens,
+            diagnostics,
         })
     }
 }
@@ -216,6 +171,16 @@ impl<'a> Lines<'a> {
         field
             .parse()
             .map_err(|_| format!("bad count `{field}` for `{name}`"))
+    }
+
+    /// A stream of `count` token lines.
+    fn stream(&mut self, name: &str) -> Result<TokenStream, String> {
+        let mut stream = TokenStream::new();
+        for _ in 0..self.count(name)? {
+            let token = parse_token(self.next()?, &mut stream)?;
+            stream.tokens.push(token);
+        }
+        Ok(stream)
     }
 
     /// A section of `count` free lines.
@@ -246,12 +211,12 @@ fn parse_kind(word: &str) -> Result<MacroKind, String> {
     })
 }
 
-fn level_word(level: wire::Level) -> &'static str {
+fn level_word(level: Level) -> &'static str {
     match level {
-        wire::Level::Error => "error",
-        wire::Level::Warning => "warning",
-        wire::Level::Note => "note",
-        wire::Level::Help => "help",
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "note",
+        Level::Help => "help",
     }
 }
 
@@ -346,70 +311,60 @@ fn handle(word: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("bad span `{word}`"))
 }
 
-fn token_text(token: &wire::Token, text: &str) -> String {
-    let slice = |range: wire::TextRange| {
-        text.get(range.start as usize..(range.start + range.len) as usize)
-            .unwrap_or_default()
-    };
+fn token_text(token: &Token, stream: &TokenStream) -> String {
+    let slice = |range: TextRange| stream.text_of(range).unwrap_or_default();
     match token {
-        wire::Token::Group(g) => format!(
+        Token::Group(g) => format!(
             "group {} #{} #{} #{} {}",
             match g.delimiter {
-                wire::Delimiter::Parenthesis => "(",
-                wire::Delimiter::Brace => "{",
-                wire::Delimiter::Bracket => "[",
-                wire::Delimiter::None => "none",
+                Delimiter::Parenthesis => "(",
+                Delimiter::Brace => "{",
+                Delimiter::Bracket => "[",
+                Delimiter::None => "none",
             },
             g.span,
             g.span_open,
             g.span_close,
             g.len
         ),
-        wire::Token::Ident(i) => format!(
+        Token::Ident(i) => format!(
             "ident #{} {}{}",
             i.span,
             if i.is_raw { "r#" } else { "" },
             slice(i.text)
         ),
-        wire::Token::Punct(p) => format!(
+        Token::Punct(p) => format!(
             "punct #{} {} {}",
             p.span,
             match p.spacing {
-                wire::Spacing::Alone => "alone",
-                wire::Spacing::Joint => "joint",
+                Spacing::Alone => "alone",
+                Spacing::Joint => "joint",
             },
             quote(&p.ch.to_string())
         ),
-        wire::Token::Literal(l) => format!("literal #{} {}", l.span, quote(slice(l.text))),
+        Token::Literal(l) => format!("literal #{} {}", l.span, quote(slice(l.text))),
     }
 }
 
-fn parse_token(line: &str, text: &mut String) -> Result<wire::Token, String> {
+fn parse_token(line: &str, stream: &mut TokenStream) -> Result<Token, String> {
     let bad = || format!("bad token `{line}`");
     let (kind, rest) = line.split_once(' ').ok_or_else(bad)?;
     let (span, rest) = rest.split_once(' ').ok_or_else(bad)?;
-    let mut push = |s: &str| {
-        let start = text.len() as u32;
-        text.push_str(s);
-        wire::TextRange {
-            start,
-            len: s.len() as u32,
-        }
-    };
+    let mut push = |s: &str| stream.push_text(s);
     Ok(match kind {
         "group" => {
             let delimiter = match span {
-                "(" => wire::Delimiter::Parenthesis,
-                "{" => wire::Delimiter::Brace,
-                "[" => wire::Delimiter::Bracket,
-                "none" => wire::Delimiter::None,
+                "(" => Delimiter::Parenthesis,
+                "{" => Delimiter::Brace,
+                "[" => Delimiter::Bracket,
+                "none" => Delimiter::None,
                 _ => return Err(bad()),
             };
             let words: Vec<&str> = rest.split(' ').collect();
             let [span, open, close, len] = words[..] else {
                 return Err(bad());
             };
-            wire::Token::Group(wire::GroupToken {
+            Token::Group(GroupToken {
                 delimiter,
                 span: handle(span)?,
                 span_open: handle(open)?,
@@ -422,7 +377,7 @@ fn parse_token(line: &str, text: &mut String) -> Result<wire::Token, String> {
                 Some(name) => (true, name),
                 None => (false, rest),
             };
-            wire::Token::Ident(wire::IdentToken {
+            Token::Ident(IdentToken {
                 text: push(name),
                 is_raw,
                 span: handle(span)?,
@@ -431,8 +386,8 @@ fn parse_token(line: &str, text: &mut String) -> Result<wire::Token, String> {
         "punct" => {
             let (spacing, ch) = rest.split_once(' ').ok_or_else(bad)?;
             let spacing = match spacing {
-                "alone" => wire::Spacing::Alone,
-                "joint" => wire::Spacing::Joint,
+                "alone" => Spacing::Alone,
+                "joint" => Spacing::Joint,
                 _ => return Err(bad()),
             };
             let ch = whole_string(ch)?;
@@ -440,13 +395,13 @@ fn parse_token(line: &str, text: &mut String) -> Result<wire::Token, String> {
             let (Some(ch), None) = (chars.next(), chars.next()) else {
                 return Err(bad());
             };
-            wire::Token::Punct(wire::PunctToken {
+            Token::Punct(PunctToken {
                 ch,
                 spacing,
                 span: handle(span)?,
             })
         }
-        "literal" => wire::Token::Literal(wire::LiteralToken {
+        "literal" => Token::Literal(LiteralToken {
             text: push(&whole_string(rest)?),
             span: handle(span)?,
         }),
@@ -454,15 +409,15 @@ fn parse_token(line: &str, text: &mut String) -> Result<wire::Token, String> {
     })
 }
 
-fn parse_diagnostic(line: &str) -> Result<wire::Diagnostic, String> {
+fn parse_diagnostic(line: &str) -> Result<Diagnostic, String> {
     let (level, mut rest) = line
         .split_once(' ')
         .ok_or_else(|| format!("bad diagnostic `{line}`"))?;
     let level = match level {
-        "error" => wire::Level::Error,
-        "warning" => wire::Level::Warning,
-        "note" => wire::Level::Note,
-        "help" => wire::Level::Help,
+        "error" => Level::Error,
+        "warning" => Level::Warning,
+        "note" => Level::Note,
+        "help" => Level::Help,
         _ => return Err(format!("bad diagnostic level `{level}`")),
     };
     let mut spans = Vec::new();
@@ -471,11 +426,16 @@ fn parse_diagnostic(line: &str) -> Result<wire::Diagnostic, String> {
         spans.push(handle(&format!("#{span}"))?);
         rest = after;
     }
-    Ok(wire::Diagnostic {
+    Ok(Diagnostic {
         level,
         message: whole_string(rest)?,
         spans,
     })
+}
+
+/// Whether `text` is a SHA-256 as lowercase hex.
+fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 impl std::fmt::Display for FileRead {
@@ -517,40 +477,35 @@ mod tests {
     use super::*;
 
     fn entry() -> Entry {
-        let mut text = String::new();
-        let mut push = |s: &str| {
-            let start = text.len() as u32;
-            text.push_str(s);
-            wire::TextRange {
-                start,
-                len: s.len() as u32,
-            }
-        };
-        let tokens = vec![
-            wire::Token::Ident(wire::IdentToken {
+        let mut tokens = TokenStream::new();
+        let mut push = |s: &str| tokens.push_text(s);
+        let list = vec![
+            Token::Ident(IdentToken {
                 text: push("type"),
                 is_raw: true,
                 span: 2,
             }),
-            wire::Token::Group(wire::GroupToken {
-                delimiter: wire::Delimiter::None,
+            Token::Group(GroupToken {
+                delimiter: Delimiter::None,
                 span: 0,
                 span_open: 1,
                 span_close: 9,
                 len: 2,
             }),
-            wire::Token::Punct(wire::PunctToken {
+            Token::Punct(PunctToken {
                 ch: '\'',
-                spacing: wire::Spacing::Joint,
+                spacing: Spacing::Joint,
                 span: 3,
             }),
-            wire::Token::Literal(wire::LiteralToken {
+            Token::Literal(LiteralToken {
                 text: push("r#\"a \"quote\"\n\u{1b}\"#"),
                 span: 10,
             }),
         ];
+        tokens.tokens = list;
+        let input = tokens.clone();
         Entry {
-            key: "ab".repeat(32).parse().expect("a key"),
+            key: "ab".repeat(16).parse().expect("a key"),
             kind: MacroKind::Attribute,
             name: "route".into(),
             component: "web \"macros\".wasm".into(),
@@ -583,16 +538,17 @@ mod tests {
                     fingerprint: Fingerprint::Absent,
                 },
             ],
-            input: "fn main() {}\n".into(),
-            output: "line one\n\nline three\n".into(),
-            expansion: wire::Expansion {
-                tokens: wire::TokenStream { text, tokens },
-                diagnostics: vec![wire::Diagnostic {
-                    level: wire::Level::Warning,
-                    message: "two\nlines".into(),
-                    spans: vec![2, 10],
-                }],
-            },
+            input_text: "fn main() {}\n".into(),
+            output_text: "line one\n\nline three\n".into(),
+            input: input.clone(),
+            args: Some(input),
+            span_count: 12,
+            tokens,
+            diagnostics: vec![Diagnostic {
+                level: Level::Warning,
+                message: "two\nlines".into(),
+                spans: vec![2, 10],
+            }],
         }
     }
 
@@ -601,11 +557,10 @@ mod tests {
         let entry = entry();
         let text = entry.to_text();
         let back = Entry::parse(&text).expect("parses");
-        // Written again, it is the same text: every field came back.
         assert_eq!(back.to_text(), text);
-        assert_eq!(back.queries, entry.queries);
-        assert_eq!(back.files, entry.files);
-        assert_eq!(back.expanded_at, entry.expanded_at);
+        // Every field came back (the streams' text buffers hold the same
+        // texts in the same order, so they compare equal too).
+        assert_eq!(back, entry);
     }
 
     #[test]
@@ -621,7 +576,7 @@ mod tests {
             }
             assert!(Entry::parse(&text[..at]).is_err(), "cut at {at}");
         }
-        let foreign = text.replacen("procbox expansion 1", "procbox expansion 2", 1);
+        let foreign = text.replacen("procbox expansion 2", "procbox expansion 3", 1);
         let err = Entry::parse(&foreign).expect_err("another format");
         assert!(err.contains("not an entry of this format"), "{err}");
     }

@@ -1,0 +1,167 @@
+//! [`Key`]: the index of an entry, a hash of what decides that two
+//! expansions are the same ([`Subject`]): the component's bytes, the macro,
+//! the grants, and the input's tokens without their positions.
+//!
+//! Spans are not in the key: a macro sees them only as handles, numbered in
+//! the order of the input's tokens (so the same for the same tokens), and
+//! through the span queries it makes, which an entry records and replay asks
+//! again. The hash (FNV-1a, 128 bits) only indexes: an entry holds its
+//! subject and is used only if that matches exactly ([`Entry::is_for`]), so
+//! a collision costs a miss, never a wrong expansion. It is computed the
+//! same way inside rustc (the shim) and in the host, with `std` alone.
+//!
+//! [`Entry::is_for`]: super::Entry::is_for
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::grants::{Grants, Value};
+use crate::message::MacroKind;
+use crate::tree::{Token, TokenStream};
+
+/// What an expansion's result depends on, besides what the macro asks
+/// about spans and reads from granted files.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject<'a> {
+    /// The component's SHA-256, lowercase hex.
+    pub component_hash: &'a str,
+    /// The macro's kind.
+    pub kind: MacroKind,
+    /// The macro's name.
+    pub name: &'a str,
+    /// The resolved grants, as [`grants_text`] writes them.
+    pub grants: &'a str,
+    /// The input.
+    pub input: &'a TokenStream,
+    /// An attribute macro's arguments.
+    pub args: Option<&'a TokenStream>,
+    /// How many span handles the input has (the call site and mixed site
+    /// included).
+    pub span_count: u32,
+}
+
+/// The index of a recorded expansion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key(u128);
+
+/// Changes every key when the same subject could expand differently:
+/// another procbox version (its checks of the output). An entry of another
+/// format is not read at all.
+const VERSION: &str = concat!("procbox ", env!("CARGO_PKG_VERSION"));
+
+impl Key {
+    /// The key of `subject`.
+    pub fn new(subject: &Subject<'_>) -> Key {
+        let mut hash = Fnv::new();
+        hash.field(VERSION.as_bytes());
+        hash.field(subject.component_hash.as_bytes());
+        hash.field(subject.kind.to_string().as_bytes());
+        hash.field(subject.name.as_bytes());
+        hash.field(subject.grants.as_bytes());
+        hash.field(&subject.span_count.to_le_bytes());
+        tokens(&mut hash, subject.input);
+        match subject.args {
+            Some(args) => tokens(&mut hash, args),
+            None => hash.field(b"no arguments"),
+        }
+        Key(hash.0)
+    }
+}
+
+/// FNV-1a, 128 bits.
+struct Fnv(u128);
+
+impl Fnv {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+
+    fn new() -> Fnv {
+        Fnv(Fnv::OFFSET)
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u128::from(byte);
+            self.0 = self.0.wrapping_mul(Fnv::PRIME);
+        }
+    }
+
+    /// `bytes` with their length first, so fields cannot run into each other.
+    fn field(&mut self, bytes: &[u8]) {
+        self.bytes(&(bytes.len() as u64).to_le_bytes());
+        self.bytes(bytes);
+    }
+}
+
+/// The FNV-1a hash of `bytes`, as 32 hex digits: the entry's checksum.
+pub(super) fn checksum(bytes: &[u8]) -> String {
+    let mut hash = Fnv::new();
+    hash.bytes(bytes);
+    format!("{:032x}", hash.0)
+}
+
+/// Each token's kind, delimiter or spacing and text, without span handles.
+fn tokens(hash: &mut Fnv, stream: &TokenStream) {
+    hash.field(&(stream.tokens.len() as u64).to_le_bytes());
+    for token in &stream.tokens {
+        match token {
+            Token::Group(g) => {
+                hash.bytes(&[b'g', g.delimiter as u8]);
+                hash.bytes(&g.len.to_le_bytes());
+            }
+            Token::Ident(i) => {
+                hash.bytes(&[if i.is_raw { b'r' } else { b'i' }]);
+                hash.field(stream.text_of(i.text).unwrap_or_default().as_bytes());
+            }
+            Token::Punct(p) => {
+                hash.bytes(&[b'p', p.spacing as u8]);
+                hash.bytes(&u32::from(p.ch).to_le_bytes());
+            }
+            Token::Literal(l) => {
+                hash.bytes(b"l");
+                hash.field(stream.text_of(l.text).unwrap_or_default().as_bytes());
+            }
+        }
+    }
+}
+
+/// Resolved grants as one line: what an entry records and compares, and
+/// people read.
+pub fn grants_text(grants: &Grants) -> String {
+    let mut parts = Vec::new();
+    if let Some(seed) = grants.seed() {
+        parts.push(format!("random-seed={seed}"));
+    }
+    if let Some(dir) = grants.fs_read_dir() {
+        parts.push(format!("fs-read={:?}", dir.display().to_string()));
+    }
+    for (name, value) in grants.env_vars() {
+        parts.push(match value {
+            Value::Given(value) => format!("env {name}={value:?}"),
+            Value::FromEnvironment => format!("env {name} (unset)"),
+        });
+    }
+    match parts.is_empty() {
+        true => "none".into(),
+        false => parts.join(", "),
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
+impl FromStr for Key {
+    type Err = String;
+
+    fn from_str(hex: &str) -> Result<Key, String> {
+        match hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            true => u128::from_str_radix(hex, 16)
+                .map(Key)
+                .map_err(|_| format!("bad key `{hex}`")),
+            false => Err(format!("bad key `{hex}`")),
+        }
+    }
+}
