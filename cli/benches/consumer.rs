@@ -14,8 +14,9 @@
 //!   optimized in the dev profile (`[profile.dev.package.procbox-shim]
 //!   opt-level = 3`), the shim's own share of the work;
 //! - the last two again with the expansion cache warm (`PROCBOX_EXPANSIONS`):
-//!   every derive replayed, no macro run. (The other shim cases run with it
-//!   off, `PROCBOX_EXPANSIONS=off`.)
+//!   every derive replayed inside rustc, no server started, no macro run;
+//!   and with both, optimized and warm. (The other shim cases run with the
+//!   cache off, `PROCBOX_EXPANSIONS=off`.)
 //!
 //! The cases run interleaved (each round runs each case once, starting one
 //! case later each time) and the table gives each one's median and its ratio
@@ -104,6 +105,8 @@ enum Twin {
     /// after the first build, so a rebuild replays every derive. The other
     /// shims run with it off.
     ShimCached,
+    /// Both: optimized, and the expansion cache warm.
+    ShimOptimizedCached,
 }
 
 impl Twin {
@@ -113,6 +116,7 @@ impl Twin {
             Twin::Shim => "shim",
             Twin::ShimOptimized => "shim-optimized",
             Twin::ShimCached => "shim-cached",
+            Twin::ShimOptimizedCached => "shim-optimized-cached",
         }
     }
 
@@ -123,7 +127,7 @@ impl Twin {
     /// `PROCBOX_EXPANSIONS` for its builds.
     fn expansions(self) -> PathBuf {
         match self {
-            Twin::ShimCached => bench_dir().join("expansions"),
+            Twin::ShimCached | Twin::ShimOptimizedCached => bench_dir().join("expansions"),
             _ => PathBuf::from("off"),
         }
     }
@@ -248,18 +252,20 @@ fn main() {
         &demo().join("json-derive-native"),
     );
     write_consumer(&Twin::Shim.dir(), types, "json_derive_shim", &shim);
-    write_consumer(&Twin::ShimOptimized.dir(), types, "json_derive_shim", &shim);
     write_consumer(&Twin::ShimCached.dir(), types, "json_derive_shim", &shim);
-    let optimized = Twin::ShimOptimized.dir().join("Cargo.toml");
-    let manifest = std::fs::read_to_string(&optimized).expect("reads Cargo.toml");
-    std::fs::write(
-        &optimized,
-        format!(
-            "{manifest}\n[profile.dev.package.procbox-shim]\nopt-level = 3\n\n\
-             [profile.dev.package.procbox-protocol]\nopt-level = 3\n"
-        ),
-    )
-    .expect("writes Cargo.toml");
+    for twin in [Twin::ShimOptimized, Twin::ShimOptimizedCached] {
+        write_consumer(&twin.dir(), types, "json_derive_shim", &shim);
+        let optimized = twin.dir().join("Cargo.toml");
+        let manifest = std::fs::read_to_string(&optimized).expect("reads Cargo.toml");
+        std::fs::write(
+            &optimized,
+            format!(
+                "{manifest}\n[profile.dev.package.procbox-shim]\nopt-level = 3\n\n\
+                 [profile.dev.package.procbox-protocol]\nopt-level = 3\n"
+            ),
+        )
+        .expect("writes Cargo.toml");
+    }
 
     let cases = [
         (Case::ColdBuild { cold_cache: false }, Twin::Native),
@@ -269,10 +275,12 @@ fn main() {
         (Case::Rebuild, Twin::Shim),
         (Case::Rebuild, Twin::ShimOptimized),
         (Case::Rebuild, Twin::ShimCached),
+        (Case::Rebuild, Twin::ShimOptimizedCached),
         (Case::Check, Twin::Native),
         (Case::Check, Twin::Shim),
         (Case::Check, Twin::ShimOptimized),
         (Case::Check, Twin::ShimCached),
+        (Case::Check, Twin::ShimOptimizedCached),
     ];
     // Builds each twin's dependencies into its own target directory, and
     // compiles the component into the warm cache.
@@ -309,12 +317,20 @@ fn main() {
         }
         let native_cell = match (case, twin) {
             (Case::ColdBuild { cold_cache: true }, _)
-            | (_, Twin::ShimOptimized | Twin::ShimCached) => String::new(),
+            | (_, Twin::ShimOptimized | Twin::ShimCached | Twin::ShimOptimizedCached) => {
+                String::new()
+            }
             _ => format!("{:.3} s", native.as_secs_f64()),
         };
         let label = match twin {
             Twin::ShimOptimized => format!("{}, procbox-shim optimized", case.label()),
             Twin::ShimCached => format!("{}, warm expansion cache", case.label()),
+            Twin::ShimOptimizedCached => {
+                format!(
+                    "{}, procbox-shim optimized, warm expansion cache",
+                    case.label()
+                )
+            }
             _ => case.label().to_owned(),
         };
         println!(

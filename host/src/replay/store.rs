@@ -69,9 +69,10 @@ impl EntryDir {
             TEMPORARY.fetch_add(1, Ordering::Relaxed)
         ));
         let written = (|| {
+            // No fsync: a reader sees the whole file or none (the rename),
+            // and an entry a crash cut short fails its checksum.
             let mut file = fs::File::create(&temporary)?;
             file.write_all(text.as_bytes())?;
-            file.sync_data()?;
             fs::rename(&temporary, &target)
         })();
         if written.is_err() {

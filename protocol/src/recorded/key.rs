@@ -13,6 +13,7 @@
 //! [`Entry::is_for`]: super::Entry::is_for
 
 use std::fmt;
+use std::hash::{DefaultHasher, Hasher};
 use std::str::FromStr;
 
 use crate::grants::{Grants, Value};
@@ -93,11 +94,15 @@ impl Fnv {
     }
 }
 
-/// The FNV-1a hash of `bytes`, as 32 hex digits: the entry's checksum.
+/// The entry's checksum, as 16 hex digits: `std`'s SipHash (its
+/// `DefaultHasher`), which runs at full speed even in the shim, which cargo
+/// builds unoptimized in the dev profile (`std` never is). Should a Rust
+/// release change that hasher, entries written by one side read as damaged
+/// by the other: misses, never a wrong expansion.
 pub(super) fn checksum(bytes: &[u8]) -> String {
-    let mut hash = Fnv::new();
-    hash.bytes(bytes);
-    format!("{:032x}", hash.0)
+    let mut hash = DefaultHasher::new();
+    hash.write(bytes);
+    format!("{:016x}", hash.finish())
 }
 
 /// Each token's kind, delimiter or spacing and text, without span handles.
