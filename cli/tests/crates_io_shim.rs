@@ -6,9 +6,9 @@
 //! `serde_derive`.
 //!
 //! The port is made here, from the published source cargo downloads, by the
-//! README's mechanical edits (`proc_macro` becomes `procbox`), with the
-//! `random-seed` capability declared because serde_derive iterates a
-//! `HashSet`.
+//! README's mechanical edits (`proc_macro` becomes `procbox`). It declares
+//! no capability, though serde_derive iterates a `HashSet`: std's seed is
+//! ambient, fixed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -165,7 +165,7 @@ fn port(source: &Path) -> PathBuf {
     let manifest = edit(&manifest, "proc-macro = true", "crate-type = [\"cdylib\"]");
     let manifest = format!(
         "{manifest}\n[dependencies.procbox]\npath = {:?}\n\n\
-         [package.metadata.procbox]\ncapabilities = [\"random-seed\"]\n\n[workspace]\n",
+         [workspace]\n",
         workspace_root().join("guest-sdk").display().to_string()
     );
     write(&dir.join("Cargo.toml"), &manifest);
@@ -221,7 +221,7 @@ fn a_sandboxed_serde_derive_stands_in_for_the_crates_io_one() {
             .arg("--out")
             .arg(&shim)
             .args(["--name", "serde_derive", "--version", VERSION])
-            .args(["--features", "default", "--grant", "random-seed"])
+            .args(["--features", "default"])
             .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir()),
         "procbox shim",
     );

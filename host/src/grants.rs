@@ -41,10 +41,15 @@ pub(crate) fn resolved(grants: &Grants) -> io::Result<Grants> {
 /// what is declared and granted (`grants` resolved).
 pub(crate) fn wasi_ctx(grants: &Grants, manifest: &Manifest) -> io::Result<WasiCtx> {
     let mut builder = WasiCtxBuilder::new();
-    // Everything deterministic, whether linked or not.
-    builder.insecure_random_seed(grants.seed().unwrap_or(DEFAULT_SEED));
-    builder.allow_blocking_current_thread(true);
+    // Everything deterministic, whether linked or not. The seed is the
+    // granted one only for a macro that declared `random-seed`.
     let declared = |c| manifest.capabilities.contains(&c);
+    let seed = match declared(Capability::RandomSeed) {
+        true => grants.seed(),
+        false => None,
+    };
+    builder.insecure_random_seed(seed.unwrap_or(DEFAULT_SEED));
+    builder.allow_blocking_current_thread(true);
     if declared(Capability::Env) {
         for (name, value) in grants.env_vars() {
             if let Value::Given(value) = value

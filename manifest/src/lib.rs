@@ -113,10 +113,13 @@ impl Manifest {
         }
     }
 
-    /// Whether a WASI import (`wasi:cli/environment@0.2.6`) is allowed by
-    /// the declared capabilities (imports of the procbox world itself always are).
+    /// Whether a WASI import (`wasi:cli/environment@0.2.6`) is allowed: by
+    /// the declared capabilities, or because every component may import it
+    /// ([`world::AMBIENT`](procbox_protocol::world::AMBIENT): std's
+    /// `HashMap` seed). Imports of the procbox world itself always are.
     pub fn allows(&self, import: &str) -> bool {
-        self.capabilities.iter().any(|c| c.allows(import))
+        procbox_protocol::world::is_ambient(import)
+            || self.capabilities.iter().any(|c| c.allows(import))
     }
 
     /// The custom section's contents.

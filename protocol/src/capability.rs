@@ -9,7 +9,12 @@ use std::str::FromStr;
 /// procbox world.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Capability {
-    /// `wasi:random/insecure-seed`: a seed for `HashMap` and friends.
+    /// `wasi:random/insecure-seed` with a seed the embedder chooses. Without
+    /// it a macro still gets the interface, answering the fixed
+    /// [`DEFAULT_SEED`](crate::DEFAULT_SEED) (it is
+    /// [ambient](crate::world::AMBIENT)): declare it only to let the build
+    /// pick another seed (to check that an expansion does not depend on
+    /// `HashMap` order, say).
     RandomSeed,
     /// `wasi:filesystem` (types, preopens): one read-only directory.
     FsRead,

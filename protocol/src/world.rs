@@ -52,6 +52,20 @@ pub const IMPORTS: [&str; 3] = [TYPES, SPANS, PANICS];
 /// and the host finds its name in the trap's backtrace.
 pub const UNDECLARED_PREFIX: &str = "procbox-undeclared:";
 
+/// The WASI interfaces every component may import without declaring
+/// anything, and every host links with answers that reveal nothing about
+/// the machine: `wasi:random/insecure-seed`, which std's `HashMap` and
+/// `HashSet` ask for their `RandomState` keys, answers a fixed seed
+/// ([`DEFAULT_SEED`](crate::DEFAULT_SEED)), so iteration order, and an
+/// expansion that follows it, is the same on every run and machine.
+pub const AMBIENT: [&str; 1] = ["wasi:random/insecure-seed"];
+
+/// Whether `import` (`wasi:random/insecure-seed@0.2.6`: any version) is
+/// one of the [`AMBIENT`] interfaces.
+pub fn is_ambient(import: &str) -> bool {
+    AMBIENT.contains(&import.split('@').next().unwrap_or(import))
+}
+
 /// The name of the custom section holding a component's capability manifest.
 pub const MANIFEST_SECTION: &str = "procbox-manifest";
 

@@ -3,9 +3,10 @@
 //! `#[index(alias = "..")]`.
 //!
 //! The names are gathered in a `HashMap` (to reject duplicates) and the match
-//! arms are generated in its iteration order, so the macro declares
-//! `random-seed`: `HashMap`'s hasher needs a seed, and the host's fixed one
-//! makes the order, and the expansion, reproducible.
+//! arms are generated in its iteration order. Every macro gets a fixed seed
+//! for that without declaring anything; this one declares `random-seed` so
+//! the build chooses the seed (the example of that capability): any fixed
+//! seed makes the order, and the expansion, reproducible.
 
 use std::collections::HashMap;
 

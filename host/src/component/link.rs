@@ -22,12 +22,17 @@ pub(super) fn link(
     grants: &Grants,
 ) -> Result<ProcMacroPre<ExpansionState>, String> {
     let mut linker = host.linker.clone();
-    let linked: Vec<Capability> = declared
+    let mut linked: Vec<Capability> = declared
         .capabilities
         .iter()
         .copied()
         .filter(|&c| grants.grants(c))
         .collect();
+    // Ambient for every component: std's `HashMap` seed, fixed unless the
+    // component declares `random-seed` and is granted another.
+    if !linked.contains(&Capability::RandomSeed) {
+        linked.push(Capability::RandomSeed);
+    }
     for &capability in &linked {
         wasi::link(&mut linker, capability)
             .map_err(|e| format!("cannot link the `{capability}` capability: {}", chain(&e)))?;

@@ -1,7 +1,8 @@
 //! Linking the WASI interfaces of granted capabilities, from wasmtime-wasi.
 //!
 //! Only what a capability needs is linked: `random-seed` is
-//! `wasi:random/insecure-seed`; `fs-read` is `wasi:filesystem/{types,preopens}`
+//! `wasi:random/insecure-seed` (linked for every component too: it is
+//! ambient, answering the fixed seed unless `random-seed` is declared); `fs-read` is `wasi:filesystem/{types,preopens}`
 //! (recorded: [`super::filesystem`]) and the `wasi:io` interfaces their streams and errors use (no clocks:
 //! they would make expansions depend on the time); `env` is
 //! `wasi:cli/environment`.

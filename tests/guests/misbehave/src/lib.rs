@@ -211,3 +211,15 @@ fn grow(pages: usize) -> &'static mut [u8] {
 fn grow(pages: usize) -> &'static mut [u8] {
     vec![0; pages * 64 * 1024].leak()
 }
+
+/// Returns its identifiers in `HashMap` order. It declares nothing: std's
+/// `RandomState` asks the ambient `wasi:random/insecure-seed`, which every
+/// host answers with the same fixed seed.
+#[procbox::proc_macro]
+pub fn hash_order(input: TokenStream) -> TokenStream {
+    let map: std::collections::HashMap<String, TokenTree> = input
+        .into_iter()
+        .map(|tree| (tree.to_string(), tree))
+        .collect();
+    map.into_values().collect()
+}
