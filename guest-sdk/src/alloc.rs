@@ -57,7 +57,7 @@ const CHUNK_SLOTS: usize = ((1u64 << 32) / CHUNK as u64) as usize;
 /// The SDK installs it as the `#[global_allocator]` of a macro component
 /// built for `wasm32-wasip2` when its `allocator` feature is on (the
 /// default). A macro crate that wants its own global allocator turns the
-/// feature off (`default-features = false, features = ["syn"]`).
+/// feature off (`default-features = false`).
 ///
 /// It is not thread-safe: it is `Sync` (as a `static` needs) only on
 /// WebAssembly without the `atomics` feature, where there is one thread.

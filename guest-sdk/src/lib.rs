@@ -113,11 +113,14 @@ impl From<proc_macro2::Span> for Span {
 /// `parse_macro_input!(input as DeriveInput)`, `parse_macro_input!(input with
 /// Punctuated::parse_terminated)`, or `parse_macro_input!(input)` with the type
 /// inferred.
-#[cfg(feature = "syn")]
+///
+/// It parses with the macro crate's own `syn` (the `syn` dependency of the
+/// crate that uses it, whichever major version: 1, 2 or 3; they all share
+/// `proc-macro2` 1), so a ported macro keeps its `syn`.
 #[macro_export]
 macro_rules! parse_macro_input {
     ($tokens:ident as $ty:ty) => {
-        match $crate::__private::syn::parse2::<$ty>($crate::__private::to_proc_macro2($tokens)) {
+        match ::syn::parse2::<$ty>($crate::__private::to_proc_macro2($tokens)) {
             ::core::result::Result::Ok(data) => data,
             ::core::result::Result::Err(err) => {
                 return $crate::TokenStream::from(err.to_compile_error());
@@ -125,10 +128,7 @@ macro_rules! parse_macro_input {
         }
     };
     ($tokens:ident with $parser:path) => {
-        match $crate::__private::syn::parse::Parser::parse2(
-            $parser,
-            $crate::__private::to_proc_macro2($tokens),
-        ) {
+        match ::syn::parse::Parser::parse2($parser, $crate::__private::to_proc_macro2($tokens)) {
             ::core::result::Result::Ok(data) => data,
             ::core::result::Result::Err(err) => {
                 return $crate::TokenStream::from(err.to_compile_error());
@@ -145,8 +145,6 @@ macro_rules! parse_macro_input {
 pub mod __private {
     pub use crate::registry::{Entry, MacroDef};
     pub use inventory;
-    #[cfg(feature = "syn")]
-    pub use syn;
 
     /// `proc_macro2::TokenStream::from`, without naming proc_macro2 at the call site.
     pub fn to_proc_macro2(stream: crate::TokenStream) -> proc_macro2::TokenStream {

@@ -18,6 +18,7 @@ const GUESTS: &[&str] = &[
     "attacker",
     "forger",
     "phases",
+    "syn-three",
 ];
 
 /// The workspace root.
