@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use procbox_host::{Capability, MacroComponent, Manifest};
+use procbox_host::{Capability, MacroComponent, Manifest, Provenance};
 use serde::Serialize;
 
 use crate::load::Loader;
@@ -26,6 +26,8 @@ pub struct Description {
     pub imports: Vec<String>,
     /// The component's WIT exports.
     pub exports: Vec<String>,
+    /// What `procbox port` built it from, if it did.
+    pub provenance: Option<Provenance>,
 }
 
 /// One macro.
@@ -58,6 +60,7 @@ impl Description {
             capabilities: capabilities(component.manifest()),
             imports: component.imports().to_vec(),
             exports: component.exports().to_vec(),
+            provenance: component.manifest().and_then(|m| m.provenance.clone()),
         }
     }
 }
@@ -124,6 +127,23 @@ pub fn inspect(loader: &Loader, file: &Path, json: bool) -> anyhow::Result<ExitC
     }
     for capability in &description.capabilities {
         println!("  {capability}");
+    }
+    if let Some(p) = &description.provenance {
+        println!("built from:");
+        println!(
+            "  {} {} from {} (sha256 {})",
+            p.crate_name, p.version, p.source, p.checksum
+        );
+        println!(
+            "  with Cargo.lock sha256 {}, {}, procbox {}",
+            p.lockfile, p.rustc, p.procbox
+        );
+        if p.source == "crates.io" {
+            println!(
+                "  to check it: `procbox port {}@{}` with that procbox and toolchain gives the same sha256",
+                p.crate_name, p.version
+            );
+        }
     }
     println!("imports:");
     for import in &description.imports {

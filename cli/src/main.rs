@@ -10,8 +10,10 @@ mod describe;
 mod expand;
 mod grants;
 mod load;
+mod port;
 mod render;
 mod review;
+mod sandbox;
 mod serve;
 mod shim;
 
@@ -91,6 +93,16 @@ enum Command {
     /// Generate a native `proc-macro` crate that embeds the component and
     /// runs it in the sandbox, for an ordinary `cargo build`.
     Shim(shim::ShimArgs),
+    /// Port an unmodified proc-macro crate (crates.io or a directory) to a
+    /// macro component: rewrite a copy for the SDK, build it with
+    /// procbox-ld, print the component, what it declares and the diff.
+    Port(port::PortArgs),
+    /// Sandbox a crates.io macro crate the project uses: port it, generate
+    /// its shim under the same name, version and features in `procbox/NAME`,
+    /// and patch the workspace to use it.
+    Sandbox(sandbox::SandboxArgs),
+    /// Undo `procbox sandbox`: remove the patch and the shim.
+    Unsandbox(sandbox::UnsandboxArgs),
     /// Serve expansions to the native shims inside rustc over stdin and
     /// stdout (started by the shims themselves; not for interactive use).
     Serve(serve::ServeArgs),
@@ -134,6 +146,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             approvals,
         } => approvals::approve(&loader()?, &components, &approvals),
         Command::Shim(args) => shim::run(&loader()?, &args),
+        Command::Port(args) => port::run(&loader()?, &args),
+        Command::Sandbox(args) => sandbox::sandbox(&loader()?, &args),
+        Command::Unsandbox(args) => sandbox::unsandbox(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Cache(command) => cache::run(&command),
     }

@@ -5,10 +5,11 @@
 //! program using it must print what the same program prints with the native
 //! `serde_derive`.
 //!
-//! The port is made here, from the published source cargo downloads, by the
-//! README's mechanical edits (`proc_macro` becomes `procbox`). It declares
-//! no capability, though serde_derive iterates a `HashSet`: std's seed is
-//! ambient, fixed.
+//! The port is made by `procbox port serde_derive@1.0.228`, from the
+//! published source cargo downloads, with no hand edit. It declares no
+//! capability, though serde_derive iterates a `HashSet`: std's seed is
+//! ambient, fixed. Ported twice, in different directories, it is the same
+//! component, byte for byte, and it records where it came from.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,9 +25,16 @@ fn work_dir() -> PathBuf {
 
 fn cargo(dir: &Path) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(&cargo);
+    let mut command = cargo_env(Command::new(&cargo));
+    command.current_dir(dir);
     command
-        .current_dir(dir)
+}
+
+/// `command` with the environment of a build outside the test's own: no
+/// flags meant for the host's build, the test's procbox and cache.
+fn cargo_env(mut command: Command) -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    command
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_BUILD_TARGET")
@@ -56,15 +64,6 @@ fn run(command: &mut Command, what: &str) -> String {
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
     std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
-}
-
-/// `text` with `from` replaced by `to`; `from` must be there.
-fn edit(text: &str, from: &str, to: &str) -> String {
-    assert!(
-        text.contains(from),
-        "`{from}` is not in serde_derive {VERSION}'s source: update the port's edits"
-    );
-    text.replace(from, to)
 }
 
 /// A crate that uses `serde` with its `derive` feature (and the derived
@@ -122,95 +121,85 @@ fn main() {
     );
 }
 
-/// serde_derive's published source, as cargo downloaded it.
-fn published_source() -> PathBuf {
-    let probe = work_dir().join("probe");
-    consumer(&probe, "");
-    let metadata = run(
-        cargo(&probe).args(["metadata", "--format-version", "1"]),
-        "cargo metadata",
+/// `procbox port serde_derive@VERSION` into `out`, building in
+/// `target_dir`. Returns the component and what the command printed.
+fn port(out: &Path, target_dir: &Path) -> (PathBuf, String) {
+    std::fs::create_dir_all(work_dir()).expect("mkdir");
+    let printed = run(
+        cargo_env(Command::new(env!("CARGO_BIN_EXE_procbox")))
+            .current_dir(work_dir())
+            .args(["port", &format!("serde_derive@{VERSION}"), "--out"])
+            .arg(out)
+            .arg("--target-dir")
+            .arg(target_dir)
+            .arg("--linker")
+            .arg(procbox_ld()),
+        "procbox port serde_derive",
     );
-    let marker = format!("serde_derive-{VERSION}/Cargo.toml");
-    let manifest = metadata
-        .split('"')
-        .find(|field| field.ends_with(&marker))
-        .unwrap_or_else(|| panic!("cargo metadata does not list serde_derive {VERSION}"));
-    PathBuf::from(manifest)
-        .parent()
-        .expect("the crate's directory")
-        .to_owned()
+    (out.join("serde_derive.wasm"), printed)
 }
 
-/// Copies `from` into `to`, recursively.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("reads the crate") {
-        let entry = entry.expect("an entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("a type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copies");
-        }
-    }
-}
-
-/// The port: the README's edits, then a build for `wasm32-wasip2` linked by
-/// procbox-ld. Returns the component.
-fn port(source: &Path) -> PathBuf {
-    let dir = work_dir().join("serde_derive-port");
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(source, &dir);
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
-    let manifest = edit(&manifest, "proc-macro = true", "crate-type = [\"cdylib\"]");
-    let manifest = format!(
-        "{manifest}\n[dependencies.procbox]\npath = {:?}\n\n\
-         [workspace]\n",
-        workspace_root().join("guest-sdk").display().to_string()
-    );
-    write(&dir.join("Cargo.toml"), &manifest);
-    let lib = std::fs::read_to_string(dir.join("src").join("lib.rs")).expect("lib.rs");
-    let lib = edit(
-        &lib,
-        "extern crate proc_macro;",
-        "extern crate procbox as proc_macro;",
-    );
-    let lib = edit(
-        &lib,
-        "use syn::parse_macro_input;",
-        "use procbox::parse_macro_input;",
-    );
-    let lib = edit(
-        &lib,
-        "#[proc_macro_derive(",
-        "#[procbox::proc_macro_derive(",
-    );
-    write(&dir.join("src").join("lib.rs"), &lib);
-    let linker = procbox_ld().display().to_string();
-    run(
-        cargo(&dir)
-            .args([
-                "build",
-                "--release",
-                "--target",
-                "wasm32-wasip2",
-                "--target-dir",
-            ])
-            .arg(work_dir().join("port-target"))
-            .arg("--config")
-            .arg(format!("target.wasm32-wasip2.linker={linker:?}")),
-        "building the serde_derive port",
-    );
-    work_dir()
-        .join("port-target")
-        .join("wasm32-wasip2")
-        .join("release")
-        .join("serde_derive.wasm")
+/// The line of `printed` that starts with `label`, without it.
+fn field<'a>(printed: &'a str, label: &str) -> &'a str {
+    printed
+        .lines()
+        .find_map(|line| line.trim().strip_prefix(label))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no `{label}` in:\n{printed}"))
 }
 
 #[test]
 fn a_sandboxed_serde_derive_stands_in_for_the_crates_io_one() {
-    let component = port(&published_source());
+    let (component, printed) = port(
+        &work_dir().join("port-a"),
+        &work_dir().join("port-target-a"),
+    );
+    // What a reviewer reads: no capability, and the edits.
+    assert!(
+        field(&printed, "declares:").starts_with("nothing"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("-#[proc_macro_derive(Serialize, attributes(serde))]\n+#[procbox::proc_macro_derive(Serialize, attributes(serde))]"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("+extern crate procbox as proc_macro;"),
+        "{printed}"
+    );
+    // Reproducible: another directory, another target directory, the same bytes.
+    let (again, printed_again) = port(
+        &work_dir().join("elsewhere").join("port-b"),
+        &work_dir().join("port-target-b"),
+    );
+    assert_eq!(
+        field(&printed, "sha256:"),
+        field(&printed_again, "sha256:"),
+        "two ports of serde_derive {VERSION} differ"
+    );
+    assert_eq!(
+        std::fs::read(&component).expect("the component"),
+        std::fs::read(&again).expect("the component")
+    );
+    // And it says where it came from.
+    let inspect = run(
+        Command::new(env!("CARGO_BIN_EXE_procbox"))
+            .arg("inspect")
+            .arg(&component)
+            .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir()),
+        "procbox inspect",
+    );
+    let checksum = field(
+        &printed,
+        &format!("Ported serde_derive {VERSION} (crates.io, sha256"),
+    )
+    .trim_end_matches(')');
+    assert!(
+        inspect.contains(&format!(
+            "serde_derive {VERSION} from crates.io (sha256 {checksum})"
+        )),
+        "{inspect}"
+    );
 
     let shim = work_dir().join("serde_derive-shim");
     let _ = std::fs::remove_dir_all(&shim);

@@ -72,7 +72,7 @@ pub use expansion::{Expansion, ExpansionStats, Invocation};
 pub use grants::{DEFAULT_SEED, Grants};
 pub use imports::spans::SpanOracle;
 pub use limits::Limits;
-pub use procbox_manifest::{Capability, Manifest};
+pub use procbox_manifest::{Capability, Manifest, Provenance};
 pub use procbox_protocol::{self as protocol, MacroKind};
 pub use replay::{CachedExpansion, DEFAULT_MAX_BYTES, ExpansionCache};
 

@@ -35,6 +35,78 @@ pub struct Manifest {
     /// Environment variables exposed by `env`.
     #[serde(default)]
     pub env: Vec<String>,
+    /// Where the component was built from, when `procbox port` built it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// What a ported component was built from, so that a reviewer can rebuild it
+/// and compare hashes: `[package.metadata.procbox.provenance]`, written by
+/// `procbox port`.
+///
+/// ```toml
+/// [package.metadata.procbox.provenance]
+/// crate = "serde_derive"
+/// version = "1.0.228"
+/// source = "crates.io"
+/// checksum = "…"        # SHA-256 of the published .crate (or of the tree, for a path)
+/// lockfile = "…"        # SHA-256 of the Cargo.lock the build used
+/// rustc = "rustc 1.99.1 (…)"
+/// procbox = "0.1.0"
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The ported crate's name.
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    /// Its version.
+    pub version: String,
+    /// `crates.io`, or `path` for a local directory.
+    pub source: String,
+    /// SHA-256 of the source: the published `.crate` file, or the files of
+    /// a local directory (see `procbox port`).
+    pub checksum: String,
+    /// SHA-256 of the `Cargo.lock` the build used: the dependencies' versions.
+    pub lockfile: String,
+    /// `rustc --version` of the toolchain that built it.
+    pub rustc: String,
+    /// The version of procbox that ported it.
+    pub procbox: String,
+}
+
+impl Provenance {
+    const KEYS: [&str; 7] = [
+        "crate", "version", "source", "checksum", "lockfile", "rustc", "procbox",
+    ];
+
+    fn from_table(table: &toml::Table) -> Result<Provenance, String> {
+        let keys = Provenance::KEYS.join(", ");
+        for key in table.keys() {
+            if !Provenance::KEYS.contains(&key.as_str()) {
+                return Err(format!(
+                    "unknown key `{key}` in [package.metadata.procbox.provenance]; valid keys: {keys}"
+                ));
+            }
+        }
+        let field = |key: &str| -> Result<String, String> {
+            table
+                .get(key)
+                .and_then(|value| value.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    format!("[package.metadata.procbox.provenance] needs `{key}`, a string (keys: {keys})")
+                })
+        };
+        Ok(Provenance {
+            crate_name: field("crate")?,
+            version: field("version")?,
+            source: field("source")?,
+            checksum: field("checksum")?,
+            lockfile: field("lockfile")?,
+            rustc: field("rustc")?,
+            procbox: field("procbox")?,
+        })
+    }
 }
 
 impl Manifest {
@@ -81,9 +153,15 @@ impl Manifest {
                         manifest.env.push(name.to_owned());
                     }
                 }
+                "provenance" => {
+                    let table = value
+                        .as_table()
+                        .ok_or("[package.metadata.procbox.provenance] must be a table")?;
+                    manifest.provenance = Some(Provenance::from_table(table)?);
+                }
                 other => {
                     return Err(format!(
-                        "unknown key `{other}` in [package.metadata.procbox]; valid keys: capabilities, env"
+                        "unknown key `{other}` in [package.metadata.procbox]; valid keys: capabilities, env, provenance"
                     ));
                 }
             }
@@ -110,6 +188,7 @@ impl Manifest {
             version: FORMAT,
             capabilities: Vec::new(),
             env: Vec::new(),
+            provenance: None,
         }
     }
 
@@ -195,6 +274,22 @@ mod tests {
     }
 
     #[test]
+    fn provenance_is_read_and_kept_in_the_section() {
+        let text = "[package.metadata.procbox.provenance]\ncrate = \"m\"\nversion = \"1.0.0\"\n\
+                    source = \"crates.io\"\nchecksum = \"ab\"\nlockfile = \"cd\"\n\
+                    rustc = \"rustc 1.99.1\"\nprocbox = \"0.1.0\"\n";
+        let manifest = Manifest::from_cargo_toml(text).expect("valid");
+        let provenance = manifest.provenance.clone().expect("provenance");
+        assert_eq!(provenance.crate_name, "m");
+        assert_eq!(provenance.rustc, "rustc 1.99.1");
+        assert!(manifest.capabilities.is_empty());
+        assert_eq!(Manifest::decode(&manifest.encode()), Ok(manifest));
+        // A section without provenance stays as it was.
+        let plain = Manifest::none().encode();
+        assert!(!String::from_utf8_lossy(&plain).contains("provenance"));
+    }
+
+    #[test]
     fn bad_manifests_say_what_is_valid() {
         for (text, expected) in [
             (
@@ -228,6 +323,11 @@ mod tests {
             assert!(err.contains(expected), "{text}: {err}");
         }
         assert!(Manifest::decode(b"{\"version\":2,\"capabilities\":[]}").is_err());
+        let err = Manifest::from_cargo_toml(
+            "[package.metadata.procbox.provenance]\ncrate = \"m\"\nversion = \"1\"",
+        )
+        .expect_err("incomplete");
+        assert!(err.contains("needs `source`"), "{err}");
         assert!(Manifest::decode(b"junk").is_err());
     }
 }

@@ -345,6 +345,7 @@ mod tests {
             version: procbox_manifest::FORMAT,
             capabilities: vec![Capability::RandomSeed],
             env: Vec::new(),
+            provenance: None,
         };
         custom(world::MANIFEST_SECTION, &manifest.encode())
     }

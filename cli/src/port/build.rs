@@ -1,0 +1,164 @@
+//! Building a port: its dependencies locked, then a `wasm32-wasip2` build
+//! linked by `procbox-ld`, with the machine's paths remapped so that the same
+//! source, toolchain and procbox give the same bytes anywhere.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+
+use super::toolchain::Toolchain;
+
+/// The tools and places of one build.
+pub struct Build<'a> {
+    /// `cargo` and `rustc`.
+    pub toolchain: &'a Toolchain,
+    /// `procbox-ld`.
+    pub linker: &'a Path,
+    /// The ported crate.
+    pub dir: &'a Path,
+    /// The target directory.
+    pub target_dir: &'a Path,
+    /// The procbox tree the SDK dependency points into.
+    pub procbox_tree: &'a Path,
+    /// What the crate's directory is called in the component's paths.
+    pub remapped_name: &'a str,
+}
+
+impl Build<'_> {
+    fn command(&self) -> Command {
+        let mut command = self.toolchain.cargo();
+        command
+            .current_dir(self.dir)
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_BUILD_RUSTFLAGS")
+            .env_remove("CARGO_BUILD_TARGET")
+            .env_remove("CARGO_TARGET_DIR");
+        command
+    }
+
+    /// Resolves the dependencies into the crate's `Cargo.lock` (starting from
+    /// the versions in `seed`, procbox's own lockfile, where they fit, so the
+    /// SDK's dependencies are the ones procbox was tested with), and returns
+    /// its SHA-256.
+    pub fn lock(&self, seed: Option<&Path>) -> anyhow::Result<String> {
+        let lockfile = self.dir.join("Cargo.lock");
+        if let Some(seed) = seed.filter(|seed| seed.is_file()) {
+            std::fs::copy(seed, &lockfile)
+                .with_context(|| format!("cannot copy {}", seed.display()))?;
+        }
+        let output = self
+            .command()
+            .args(["fetch", "--target", "wasm32-wasip2"])
+            .output()
+            .with_context(|| format!("cannot run {}", self.toolchain.cargo_path().display()))?;
+        if !output.status.success() {
+            bail!(
+                "cargo cannot resolve the port's dependencies in {}:\n{}",
+                self.dir.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        let bytes = std::fs::read(&lockfile)
+            .with_context(|| format!("cargo wrote no {}", lockfile.display()))?;
+        Ok(format!("{:x}", Sha256::digest(&bytes)))
+    }
+
+    /// Builds the library with `features`; returns the component's path.
+    pub fn build(
+        &self,
+        lib_name: &str,
+        features: &[String],
+        no_default_features: bool,
+    ) -> anyhow::Result<PathBuf> {
+        let cargo_home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+        let mut remaps = vec![
+            (self.dir.to_owned(), format!("/port/{}", self.remapped_name)),
+            (self.target_dir.to_owned(), "/target".to_owned()),
+            (self.procbox_tree.to_owned(), "/procbox".to_owned()),
+        ];
+        if let Some(home) = cargo_home {
+            remaps.push((home, "/cargo".to_owned()));
+        }
+        let flags: Vec<String> = remaps
+            .iter()
+            .map(|(from, to)| format!("--remap-path-prefix={}={to}", from.display()))
+            .collect();
+        let mut command = self.command();
+        command
+            .env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"))
+            .args(["build", "--release", "--lib", "--locked"])
+            .args(["--target", "wasm32-wasip2", "--target-dir"])
+            .arg(self.target_dir)
+            .arg("--config")
+            .arg(format!(
+                "target.wasm32-wasip2.linker={:?}",
+                self.linker.display().to_string()
+            ));
+        if !features.is_empty() {
+            command.arg("--features").arg(features.join(","));
+        }
+        if no_default_features {
+            command.arg("--no-default-features");
+        }
+        let output = command
+            .output()
+            .with_context(|| format!("cannot run {}", self.toolchain.cargo_path().display()))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            bail!("{}", explain_failure(&stderr));
+        }
+        let component = self
+            .target_dir
+            .join("wasm32-wasip2")
+            .join("release")
+            .join(format!("{lib_name}.wasm"));
+        if !component.is_file() {
+            bail!(
+                "the build succeeded but made no {}: was it linked with procbox-ld?",
+                component.display()
+            );
+        }
+        Ok(component)
+    }
+}
+
+/// cargo's errors, from the first, with a reason in front where one is known.
+fn explain_failure(stderr: &str) -> String {
+    let errors: String = match stderr.find("error") {
+        Some(at) => stderr[at..].trim().to_owned(),
+        None => stderr.trim().to_owned(),
+    };
+    let reason = if errors.contains("in `proc_macro`") || errors.contains("proc_macro::") {
+        "it uses a part of the `proc_macro` API that procbox's SDK does not mirror (an unstable \
+         one, or a new one): see README's \"Porting an existing proc macro\""
+    } else if errors.contains("#![feature]") || errors.contains("E0554") {
+        "it needs unstable Rust features, and procbox builds with a stable toolchain"
+    } else {
+        "the port does not build for wasm32-wasip2"
+    };
+    format!("cannot be ported: {reason}; cargo said:\n{errors}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_name_the_reason_and_keep_cargo_s_words() {
+        let stderr = "   Compiling m v1.0.0\nerror[E0433]: failed to resolve: could not find \
+                      `tracked_env` in `proc_macro`\n";
+        let message = explain_failure(stderr);
+        assert!(message.contains("does not mirror"), "{message}");
+        assert!(message.ends_with("in `proc_macro`"), "{message}");
+        assert!(!message.contains("Compiling"), "{message}");
+        let other = explain_failure("error: linking failed\n");
+        assert!(
+            other.contains("does not build for wasm32-wasip2"),
+            "{other}"
+        );
+    }
+}

@@ -1,0 +1,475 @@
+//! The edits that make a proc-macro crate's Rust source build against the
+//! procbox SDK, found with `syn` and applied as byte-range replacements, so
+//! that everything else in the file stays as the author wrote it (the diff a
+//! reviewer reads is only these edits):
+//!
+//! - `extern crate proc_macro;` becomes `extern crate procbox as proc_macro;`
+//!   (when the root has none, that line is added: a `cdylib` has no
+//!   `proc_macro` in its prelude), so every `proc_macro::` path is the SDK's;
+//! - the entry attributes (`#[proc_macro_derive]`, `#[proc_macro_attribute]`,
+//!   `#[proc_macro]`) on the root's functions get the `procbox::` prefix;
+//! - `syn::parse_macro_input!` and its imports become
+//!   `procbox::parse_macro_input!`, which parses with the crate's own `syn`.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+
+/// The entry attributes, as a proc-macro crate writes them.
+const ENTRY_ATTRIBUTES: [&str; 3] = ["proc_macro_derive", "proc_macro_attribute", "proc_macro"];
+
+/// One file's edits.
+#[derive(Debug, Default)]
+pub struct FileEdits {
+    /// Replacements, by byte range of the original text.
+    edits: Vec<(Range<usize>, String)>,
+    /// The files of the `mod name;` items, to rewrite next.
+    pub modules: Vec<PathBuf>,
+    /// The crate's `#![feature(..)]` names (the root only).
+    pub unstable_features: Vec<String>,
+    /// The entry points found (the root only): `derive Name`, ...
+    pub entry_points: usize,
+}
+
+impl FileEdits {
+    /// `text` with the edits applied.
+    pub fn apply(&self, text: &str) -> String {
+        let mut edits = self.edits.clone();
+        edits.sort_by_key(|(range, _)| (range.start, range.end));
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut at = 0;
+        for (range, replacement) in edits {
+            out.push_str(&text[at..range.start]);
+            out.push_str(&replacement);
+            at = range.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    /// Whether there is nothing to change.
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty()
+    }
+}
+
+/// The edits for the crate root (`lib.rs`), at `path`, whose text is `text`.
+pub fn edit_root(path: &Path, text: &str) -> anyhow::Result<FileEdits> {
+    edit_file(path, text, true)
+}
+
+/// The edits for a module file of the crate.
+pub fn edit_module(path: &Path, text: &str) -> anyhow::Result<FileEdits> {
+    edit_file(path, text, false)
+}
+
+fn edit_file(path: &Path, text: &str, root: bool) -> anyhow::Result<FileEdits> {
+    // syn's offsets start after a byte-order mark.
+    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let file: syn::File = syn::parse_str(&text[base..])
+        .with_context(|| format!("cannot parse {} as Rust", path.display()))?;
+    let lines = LineStarts::new(&text[base..]);
+    let mut visitor = Visitor {
+        base,
+        lines: &lines,
+        dir: module_dir(path, root),
+        file_dir: path.parent().unwrap_or(Path::new(".")).to_owned(),
+        inline_depth: 0,
+        root,
+        out: FileEdits::default(),
+        extern_crate: false,
+        glob_syn_uses: Vec::new(),
+        bare_invocations: false,
+    };
+    if root {
+        for attr in &file.attrs {
+            if attr.path().is_ident("feature")
+                && let Ok(list) = attr.meta.require_list()
+            {
+                visitor.out.unstable_features.push(list.tokens.to_string());
+            }
+        }
+    }
+    visitor.visit_file(&file);
+    let mut out = visitor.out;
+    // `use syn::*;` brings syn's macro in: an explicit import of the SDK's
+    // shadows it, where it is used.
+    if visitor.bare_invocations {
+        for end in visitor.glob_syn_uses {
+            out.edits
+                .push((end..end, " use procbox::parse_macro_input;".to_owned()));
+        }
+    }
+    if root && !visitor.extern_crate {
+        // After the inner attributes (`//!` docs, `#![..]`): items come after them.
+        let at = file
+            .attrs
+            .iter()
+            .filter(|attr| matches!(attr.style, syn::AttrStyle::Inner(_)))
+            .map(|attr| lines.range(attr.span()).end)
+            .max()
+            .map(|end| end + base);
+        let (at, line) = match at {
+            Some(at) => (at, "\nextern crate procbox as proc_macro;".to_owned()),
+            None => (base, "extern crate procbox as proc_macro;\n".to_owned()),
+        };
+        out.edits.push((at..at, line));
+    }
+    Ok(out)
+}
+
+/// The directory where a file's `mod name;` items live: the file's own for
+/// a crate root or `mod.rs`, else a directory named like the file.
+fn module_dir(path: &Path, root: bool) -> PathBuf {
+    let parent = path.parent().unwrap_or(Path::new(".")).to_owned();
+    match path.file_stem().and_then(|stem| stem.to_str()) {
+        Some("mod") => parent,
+        _ if root => parent,
+        Some(stem) => parent.join(stem),
+        None => parent,
+    }
+}
+
+struct Visitor<'a> {
+    /// Bytes before syn's text (a byte-order mark).
+    base: usize,
+    lines: &'a LineStarts,
+    /// Where `mod name;` looks for `name.rs`, inside inline modules included.
+    dir: PathBuf,
+    /// The directory of the file itself (`#[path]` is relative to it).
+    file_dir: PathBuf,
+    inline_depth: usize,
+    root: bool,
+    out: FileEdits,
+    extern_crate: bool,
+    /// The end of each `use syn::*;` at this file's level.
+    glob_syn_uses: Vec<usize>,
+    /// Whether `parse_macro_input!` is invoked without a path.
+    bare_invocations: bool,
+}
+
+impl Visitor<'_> {
+    fn range(&self, span: Span) -> Range<usize> {
+        let range = self.lines.range(span);
+        range.start + self.base..range.end + self.base
+    }
+
+    fn replace(&mut self, span: Span, text: &str) {
+        let range = self.range(span);
+        self.out.edits.push((range, text.to_owned()));
+    }
+
+    fn insert_before(&mut self, span: Span, text: &str) {
+        let at = self.range(span).start;
+        self.out.edits.push((at..at, text.to_owned()));
+    }
+
+    /// `use syn::parse_macro_input;` and `use syn::{parse_macro_input, X};`
+    fn visit_syn_use(&mut self, item: &syn::ItemUse) {
+        let syn::UseTree::Path(top) = &item.tree else {
+            return;
+        };
+        if top.ident != "syn" {
+            return;
+        }
+        match &*top.tree {
+            syn::UseTree::Name(name) if name.ident == "parse_macro_input" => {
+                self.replace(top.ident.span(), "procbox");
+            }
+            syn::UseTree::Glob(_) => {
+                let end = self.range(item.span()).end;
+                self.glob_syn_uses.push(end);
+            }
+            syn::UseTree::Group(group) => {
+                let items: Vec<&syn::UseTree> = group.items.iter().collect();
+                let Some(index) = items.iter().position(|tree| {
+                    matches!(tree, syn::UseTree::Name(name) if name.ident == "parse_macro_input")
+                }) else {
+                    return;
+                };
+                // Remove it with its comma: the one after, or before the last.
+                let this = self.range(items[index].span());
+                let removed = match (items.get(index + 1), index.checked_sub(1)) {
+                    (Some(next), _) => this.start..self.range(next.span()).start,
+                    (None, Some(previous)) => self.range(items[previous].span()).end..this.end,
+                    (None, None) => this,
+                };
+                self.out.edits.push((removed, String::new()));
+                let end = self.range(item.span()).end;
+                self.out
+                    .edits
+                    .push((end..end, " use procbox::parse_macro_input;".to_owned()));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Visitor<'_> {
+    fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
+        if item.ident == "proc_macro" {
+            self.extern_crate = true;
+            match &item.rename {
+                Some(_) => self.replace(item.ident.span(), "procbox"),
+                None => self.replace(item.ident.span(), "procbox as proc_macro"),
+            }
+        }
+    }
+
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        if self.root && self.inline_depth == 0 {
+            for attr in &item.attrs {
+                if ENTRY_ATTRIBUTES
+                    .iter()
+                    .any(|name| attr.path().is_ident(name))
+                {
+                    self.insert_before(attr.path().span(), "procbox::");
+                    self.out.entry_points += 1;
+                }
+            }
+        }
+        visit::visit_item_fn(self, item);
+    }
+
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        self.visit_syn_use(item);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let segments: Vec<String> = mac
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        match segments.as_slice() {
+            [first, last] if first == "syn" && last == "parse_macro_input" => {
+                let span = mac
+                    .path
+                    .segments
+                    .first()
+                    .map(|s| s.ident.span())
+                    .unwrap_or_else(|| mac.path.span());
+                self.replace(span, "procbox");
+            }
+            [only] if only == "parse_macro_input" => self.bare_invocations = true,
+            _ => {}
+        }
+        visit::visit_macro(self, mac);
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        let name = item.ident.to_string();
+        let path_attr = item.attrs.iter().find_map(|attr| {
+            let syn::Meta::NameValue(meta) = &attr.meta else {
+                return None;
+            };
+            if !meta.path.is_ident("path") {
+                return None;
+            }
+            match &meta.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            }
+        });
+        match &item.content {
+            None => {
+                let file = match path_attr {
+                    Some(path) if self.inline_depth == 0 => self.file_dir.join(path),
+                    Some(path) => self.dir.join(path),
+                    None => {
+                        let flat = self.dir.join(format!("{name}.rs"));
+                        if flat.is_file() {
+                            flat
+                        } else {
+                            self.dir.join(&name).join("mod.rs")
+                        }
+                    }
+                };
+                self.out.modules.push(file);
+            }
+            Some(_) => {
+                let outer = self.dir.clone();
+                self.dir = match path_attr {
+                    Some(path) => self.dir.join(path),
+                    None => self.dir.join(&name),
+                };
+                self.inline_depth += 1;
+                visit::visit_item_mod(self, item);
+                self.inline_depth -= 1;
+                self.dir = outer;
+            }
+        }
+    }
+}
+
+/// Byte offsets of line starts, to turn `proc_macro2`'s line and column
+/// (in characters) into byte ranges.
+struct LineStarts {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+        LineStarts {
+            text: text.to_owned(),
+            starts,
+        }
+    }
+
+    fn offset(&self, position: proc_macro2::LineColumn) -> usize {
+        let Some(&start) = self.starts.get(position.line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        self.text[start..]
+            .char_indices()
+            .nth(position.column)
+            .map_or(self.text.len(), |(at, _)| start + at)
+    }
+
+    fn range(&self, span: Span) -> Range<usize> {
+        self.offset(span.start())..self.offset(span.end())
+    }
+}
+
+/// Checks that a crate's root is one a port can build: no unstable features.
+pub fn check_root(edits: &FileEdits, crate_name: &str) -> anyhow::Result<()> {
+    if !edits.unstable_features.is_empty() {
+        bail!(
+            "{crate_name} cannot be ported: it uses unstable Rust features ({}), and procbox \
+             builds macros with a stable toolchain",
+            edits.unstable_features.join(", ")
+        );
+    }
+    if edits.entry_points == 0 {
+        bail!(
+            "{crate_name} cannot be ported: its crate root defines no #[proc_macro_derive], \
+             #[proc_macro_attribute] or #[proc_macro] function"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> String {
+        let edits = edit_root(Path::new("src/lib.rs"), text).expect("parses");
+        edits.apply(text)
+    }
+
+    #[test]
+    fn an_extern_crate_becomes_the_sdk() {
+        let text = "//! Docs.\nextern crate proc_macro;\nuse proc_macro::TokenStream;\n\
+                    #[proc_macro_derive(Hello, attributes(hello))]\n\
+                    pub fn hello(input: TokenStream) -> TokenStream { input }\n";
+        assert_eq!(
+            root(text),
+            "//! Docs.\nextern crate procbox as proc_macro;\nuse proc_macro::TokenStream;\n\
+             #[procbox::proc_macro_derive(Hello, attributes(hello))]\n\
+             pub fn hello(input: TokenStream) -> TokenStream { input }\n"
+        );
+        let renamed = "extern crate proc_macro as pm;\n#[proc_macro]\npub fn m(i: pm::TokenStream) -> pm::TokenStream { i }";
+        assert_eq!(
+            root(renamed),
+            "extern crate procbox as pm;\n#[procbox::proc_macro]\npub fn m(i: pm::TokenStream) -> pm::TokenStream { i }"
+        );
+    }
+
+    #[test]
+    fn without_an_extern_crate_one_is_added_after_the_inner_attributes() {
+        let text = "//! Docs.\n#![deny(missing_docs)]\n\nuse proc_macro::TokenStream;\n\
+                    #[proc_macro_attribute]\npub fn a(_: TokenStream, i: TokenStream) -> TokenStream { i }\n";
+        assert_eq!(
+            root(text),
+            "//! Docs.\n#![deny(missing_docs)]\nextern crate procbox as proc_macro;\n\n\
+             use proc_macro::TokenStream;\n#[procbox::proc_macro_attribute]\n\
+             pub fn a(_: TokenStream, i: TokenStream) -> TokenStream { i }\n"
+        );
+        assert!(
+            root("#[proc_macro] fn m() {}").starts_with("extern crate procbox as proc_macro;\n")
+        );
+    }
+
+    #[test]
+    fn parse_macro_input_is_the_sdk_s_in_every_spelling() {
+        let text = "use syn::{parse_macro_input, DeriveInput};\nuse syn::parse_macro_input;\n\
+                    use syn::{Data, parse_macro_input};\n\
+                    fn f(i: TokenStream) { let x = syn::parse_macro_input!(i as DeriveInput); \
+                    let y = parse_macro_input!(i); }\n";
+        let edits = edit_module(Path::new("src/a.rs"), text).expect("parses");
+        assert_eq!(
+            edits.apply(text),
+            "use syn::{DeriveInput}; use procbox::parse_macro_input;\n\
+             use procbox::parse_macro_input;\nuse syn::{Data}; use procbox::parse_macro_input;\n\
+             fn f(i: TokenStream) { let x = procbox::parse_macro_input!(i as DeriveInput); \
+             let y = parse_macro_input!(i); }\n"
+        );
+        let glob = "use syn::*;\nfn f() { parse_macro_input!(i as DeriveInput); }";
+        let edits = edit_module(Path::new("src/a.rs"), glob).expect("parses");
+        assert!(
+            edits
+                .apply(glob)
+                .starts_with("use syn::*; use procbox::parse_macro_input;\n")
+        );
+    }
+
+    #[test]
+    fn entry_attributes_only_at_the_root_and_positions_survive_unicode() {
+        let text = "/// é ü\nmod inner { #[proc_macro] fn not_an_entry() {} }\n\
+                    /// ünïcödé\n#[proc_macro]\npub fn m() {}\n";
+        let edits = edit_root(Path::new("src/lib.rs"), text).expect("parses");
+        assert_eq!(edits.entry_points, 1);
+        assert!(
+            edits
+                .apply(text)
+                .contains("/// ünïcödé\n#[procbox::proc_macro]\npub fn m")
+        );
+    }
+
+    #[test]
+    fn modules_are_found_where_rustc_looks() {
+        let text =
+            "mod a;\n#[path = \"other.rs\"] mod b;\nmod c { mod d; }\n#[proc_macro] fn m() {}";
+        let edits = edit_root(Path::new("/x/src/lib.rs"), text).expect("parses");
+        assert_eq!(
+            edits.modules,
+            [
+                PathBuf::from("/x/src/a/mod.rs"),
+                PathBuf::from("/x/src/other.rs"),
+                PathBuf::from("/x/src/c/d/mod.rs"),
+            ]
+        );
+        let edits = edit_module(Path::new("/x/src/a.rs"), "mod e;").expect("parses");
+        assert_eq!(edits.modules, [PathBuf::from("/x/src/a/e/mod.rs")]);
+    }
+
+    #[test]
+    fn unportable_roots_say_why() {
+        let edits = edit_root(
+            Path::new("lib.rs"),
+            "#![feature(proc_macro_span)]\n#[proc_macro] fn m() {}",
+        )
+        .expect("parses");
+        let err = check_root(&edits, "m").expect_err("unstable");
+        assert!(
+            err.to_string()
+                .contains("unstable Rust features (proc_macro_span)"),
+            "{err}"
+        );
+        let edits = edit_root(Path::new("lib.rs"), "fn f() {}").expect("parses");
+        assert!(check_root(&edits, "m").is_err());
+        assert!(edit_root(Path::new("lib.rs"), "fn (").is_err());
+    }
+}
