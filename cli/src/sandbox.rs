@@ -60,6 +60,7 @@ pub struct UnsandboxArgs {
 /// The project's view of one dependency, from `cargo metadata`.
 struct Dependency {
     version: String,
+    edition: String,
     features: Vec<String>,
 }
 
@@ -105,6 +106,7 @@ pub fn sandbox(loader: &Loader, args: &SandboxArgs) -> anyhow::Result<ExitCode> 
             out: shim_dir.clone(),
             name: Some(name.to_owned()),
             version: dependency.version.clone(),
+            edition: dependency.edition.clone(),
             features: dependency.features.clone(),
             timeout: shim::DEFAULT_TIMEOUT,
             embedded: false,
@@ -131,6 +133,15 @@ pub fn sandbox(loader: &Loader, args: &SandboxArgs) -> anyhow::Result<ExitCode> 
         manifest.display()
     );
     println!("commit {relative}/ with the project: it holds the component it runs");
+    if !ported.needs.is_empty() {
+        println!(
+            "its source reads these; if an expansion fails naming a capability, sandbox it again \
+             with --capability (and --env NAME, --grant):"
+        );
+        for need in &ported.needs {
+            println!("  {need}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -241,6 +252,7 @@ fn find_dependency(
         })
         .unwrap_or_default();
     Ok(Dependency {
+        edition: package["edition"].as_str().unwrap_or("2021").to_owned(),
         version: package["version"]
             .as_str()
             .context("cargo metadata gives no version")?

@@ -39,6 +39,11 @@ pub struct ShimArgs {
     /// crate it stands in for.
     #[arg(long, default_value = "0.1.0")]
     pub(crate) version: String,
+    /// The crate's Rust edition: that of the crate it stands in for, since
+    /// the tokens its macros make with the call site's span are read in the
+    /// macro crate's edition (`panic!` in a 2018 crate's output is 2018's).
+    #[arg(long, default_value = "2021", value_parser = ["2015", "2018", "2021", "2024"])]
+    pub(crate) edition: String,
     /// Cargo features to declare, comma-separated: those the component was
     /// built with, so that crates enabling them (as a facade crate does)
     /// resolve.
@@ -334,7 +339,7 @@ fn cargo_toml(
          [package]\n\
          name = {name}\n\
          version = {version}\n\
-         edition = \"2021\"\n\
+         edition = {edition}\n\
          rust-version = \"1.88\"\n\
          publish = false\n\
          \n\
@@ -348,6 +353,7 @@ fn cargo_toml(
         sha = description.sha256,
         name = toml_string(crate_name),
         version = toml_string(&args.version),
+        edition = toml_string(&args.edition),
         runtime = toml_string(&runtime.display().to_string()),
     )
 }
@@ -413,7 +419,12 @@ fn lib_rs(
             }
         });
     }
+    // `extern crate`: the shim takes the edition of the crate it stands in
+    // for, 2015 included.
     let file = quote! {
+        extern crate proc_macro;
+        extern crate procbox_shim;
+
         use proc_macro::TokenStream;
         use procbox_shim::{Component, Grants};
 

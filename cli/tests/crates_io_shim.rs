@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use procbox_tests::{procbox_ld, workspace_root};
+use procbox_tests::{procbox_ld, run_ok as run, workspace_root, write_file as write};
 
 /// The version ported, pinned: the edits below are checked against it.
 const VERSION: &str = "1.0.228";
@@ -45,25 +45,6 @@ fn cargo_env(mut command: Command) -> Command {
         command.env("RUSTC", rustc);
     }
     command
-}
-
-/// Runs `command`; its stdout, or a panic with its stderr.
-fn run(command: &mut Command, what: &str) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    assert!(
-        output.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
 /// A crate that uses `serde` with its `derive` feature (and the derived

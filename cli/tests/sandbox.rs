@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use procbox_tests::{procbox_ld, workspace_root};
+use procbox_tests::{procbox_ld, run_ok as run, workspace_root, write_file as write};
 
 const THISERROR: &str = "2.0.21";
 const ASYNC_TRAIT: &str = "0.1.92";
@@ -51,23 +51,6 @@ fn output(command: &mut Command, what: &str) -> Output {
     command
         .output()
         .unwrap_or_else(|e| panic!("cannot run {what}: {e}"))
-}
-
-/// Runs `command`; its stdout, or a panic with its output.
-fn run(command: &mut Command, what: &str) -> String {
-    let out = output(command, what);
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
 /// The project: errors with thiserror, an async trait, a test of both.

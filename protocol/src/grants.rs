@@ -150,7 +150,8 @@ impl Grants {
 
     /// The same grants with what only the build knows filled in from this
     /// process's environment: the crate's directory, the variables' values
-    /// (an unset variable is not granted). A directory must be valid UTF-8.
+    /// (an unset variable stays granted, as [`Value::FromEnvironment`], and
+    /// the macro reads it as absent). A directory must be valid UTF-8.
     pub fn resolve(&self) -> Result<Grants, String> {
         self.resolve_with(|name| std::env::var(name).ok())
     }
@@ -179,15 +180,19 @@ impl Grants {
                 dir.display()
             ));
         }
+        // A variable unset here stays granted, and unset: the macro reads it
+        // as absent, as the native macro would (`STRUM_DEBUG`).
         let env = self
             .env
             .iter()
-            .filter_map(|(name, value)| {
+            .map(|(name, value)| {
                 let value = match value {
-                    Value::Given(value) => value.clone(),
-                    Value::FromEnvironment => lookup(name)?,
+                    Value::Given(value) => Value::Given(value.clone()),
+                    Value::FromEnvironment => {
+                        lookup(name).map_or(Value::FromEnvironment, Value::Given)
+                    }
                 };
-                Some((name.clone(), Value::Given(value)))
+                (name.clone(), value)
             })
             .collect();
         Ok(Grants {
@@ -346,7 +351,16 @@ mod tests {
                 .random_seed_value(DEFAULT_SEED)
                 .fs_read("/crate")
                 .env("GIVEN", "x")
-                .env("SET", "y"))
+                .env("SET", "y")
+                // Unset in the build: granted, and absent for the macro.
+                .env_from_environment("UNSET"))
+        );
+        let only_unset = Grants::new().env_from_environment("UNSET");
+        assert!(
+            only_unset
+                .resolve_with(build)
+                .expect("resolves")
+                .grants(Capability::Env)
         );
         let err = Grants::new()
             .fs_read_manifest_dir()

@@ -3,7 +3,11 @@
 //! the build's environment an `option_env!` in the output, so rustc lists
 //! them in its dep-info and cargo expands again when they change.
 //!
-//! Neither ends up in the compiled crate: they are unused constants.
+//! Neither ends up in the compiled crate: they are unused constants. The
+//! crate's own `Cargo.toml` and the variables cargo sets for the crate
+//! (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, ...) get none: they change only
+//! with the package, which cargo rebuilds for already, and the expansion
+//! then stays exactly the native macro's.
 
 use std::path::Path;
 
@@ -23,13 +27,19 @@ pub(crate) fn track(
     tokens: TokenStream,
 ) -> TokenStream {
     let mut items = String::new();
-    for file in files_read.iter().filter(|f| Path::new(f).is_file()) {
+    // The crate's own manifest cargo watches already (proc-macro-crate reads
+    // it in every expansion).
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").map(|dir| Path::new(&dir).join("Cargo.toml"));
+    let tracked =
+        |file: &String| Path::new(file).is_file() && manifest.as_deref() != Some(Path::new(file));
+    for file in files_read.iter().filter(|f| tracked(f)) {
         items.push_str(&format!(
             "const _: &[u8] = ::core::include_bytes!({file:?});"
         ));
     }
     for (name, value) in (component.grants)().env_vars() {
-        if *value == Value::FromEnvironment {
+        if *value == Value::FromEnvironment && !set_by_cargo(name) {
             items.push_str(&format!(
                 "const _: ::core::option::Option<&str> = ::core::option_env!({name:?});"
             ));
@@ -52,6 +62,17 @@ pub(crate) fn track(
     let mut group = Group::new(Delimiter::Brace, block);
     group.set_span(Span::call_site());
     TokenTree::Group(group).into()
+}
+
+/// Whether cargo sets `name` for the crate being compiled, from its package
+/// and layout.
+fn set_by_cargo(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || matches!(
+            name,
+            "CARGO" | "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE" | "OUT_DIR"
+        )
 }
 
 /// Whether a function-like macro's output is items (where more items can
@@ -77,5 +98,25 @@ fn starts_an_item(tokens: &TokenStream) -> bool {
         ),
         Some(TokenTree::Punct(punct)) => punct.as_char() == '#',
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_by_cargo;
+
+    #[test]
+    fn only_cargo_s_own_variables_go_untracked() {
+        for name in [
+            "CARGO_PKG_NAME",
+            "CARGO_MANIFEST_DIR",
+            "CARGO_CRATE_NAME",
+            "OUT_DIR",
+        ] {
+            assert!(set_by_cargo(name), "{name}");
+        }
+        for name in ["STRUM_DEBUG", "HOME", "CARGO_HOME", "CARGOX"] {
+            assert!(!set_by_cargo(name), "{name}");
+        }
     }
 }

@@ -257,9 +257,11 @@ fn is_punct(ch: char) -> bool {
 
 /// The identifier `name`, made without a chance of `Ident::new`'s panic: an
 /// ASCII identifier is checked here, any other by the compiler's lexer.
+/// `$crate` (from a `macro_rules!` macro's tokens) is one too, as
+/// `proc_macro`'s `Ident::new` has it.
 fn ident(name: &str, is_raw: bool, span: Span) -> Result<Ident, String> {
     let invalid = || format!("the server returned `{name}` as an identifier");
-    let valid = is_ascii_ident(name.as_bytes()) || {
+    let valid = is_ascii_ident(name.as_bytes()) || (!is_raw && name == "$crate") || {
         let lexed = TokenStream::from_str(name).map_err(|_| invalid())?;
         let mut trees = lexed.into_iter();
         matches!(

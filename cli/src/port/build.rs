@@ -132,9 +132,13 @@ fn explain_failure(stderr: &str) -> String {
         Some(at) => stderr[at..].trim().to_owned(),
         None => stderr.trim().to_owned(),
     };
-    let reason = if errors.contains("in `proc_macro`") || errors.contains("proc_macro::") {
+    let reason = if errors.contains("in `proc_macro`") {
         "it uses a part of the `proc_macro` API that procbox's SDK does not mirror (an unstable \
          one, or a new one): see README's \"Porting an existing proc macro\""
+    } else if errors.contains("found a different `proc_macro::TokenStream`") {
+        "it hands the SDK's `TokenStream` to an API that takes rustc's `proc_macro::TokenStream`, \
+         in a form `procbox port` does not rewrite (it rewrites `syn::parse`, \
+         `parse_macro_input!` and a parser's `.parse`)"
     } else if errors.contains("#![feature]") || errors.contains("E0554") {
         "it needs unstable Rust features, and procbox builds with a stable toolchain"
     } else {

@@ -76,6 +76,8 @@ pub struct Ported {
     pub component: PathBuf,
     /// The changes, as a unified diff.
     pub diff: String,
+    /// Reads in the code that need a capability: `file:line: what`.
+    pub needs: Vec<String>,
     /// The port's directory.
     pub dir: PathBuf,
 }
@@ -163,7 +165,7 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
     )?;
     write(&manifest_path, &manifest)?;
 
-    rewrite_sources(&crate_dir, &label, &mut diff)?;
+    let needs = rewrite_sources(&crate_dir, &label, &mut diff)?;
 
     let target_dir = match &args.target_dir {
         Some(dir) => {
@@ -206,13 +208,20 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         source,
         component,
         diff,
+        needs,
         dir: out,
     })
 }
 
 /// Rewrites the crate's root and every module file it reaches; the diff of
-/// each changed file goes into `diff`.
-fn rewrite_sources(crate_dir: &Path, label: &str, diff: &mut String) -> anyhow::Result<()> {
+/// each changed file goes into `diff`. Returns the reads that need a
+/// capability, as `file:line: what`.
+fn rewrite_sources(
+    crate_dir: &Path,
+    label: &str,
+    diff: &mut String,
+) -> anyhow::Result<Vec<String>> {
+    let mut needs = Vec::new();
     let root = lib_root(crate_dir)?;
     let mut pending = vec![(root, true)];
     let mut seen = BTreeSet::new();
@@ -235,15 +244,22 @@ fn rewrite_sources(crate_dir: &Path, label: &str, diff: &mut String) -> anyhow::
             rust_source::edit_module(&file, &text)?
         };
         pending.extend(edits.modules.iter().map(|m| (m.clone(), false)));
+        let relative = file.strip_prefix(crate_dir).unwrap_or(&file).to_owned();
+        needs.extend(
+            edits
+                .needs
+                .iter()
+                .map(|need| format!("{}:{}: {}", relative.display(), need.line, need.what)),
+        );
         if edits.is_empty() {
             continue;
         }
         let new = edits.apply(&text);
         write(&file, &new)?;
-        let relative = file.strip_prefix(crate_dir).unwrap_or(&file);
         diff.push_str(&unified(&relative.display().to_string(), &text, &new));
     }
-    Ok(())
+    needs.sort();
+    Ok(needs)
 }
 
 /// The crate root: `[lib] path`, else `src/lib.rs`.
@@ -365,13 +381,21 @@ fn report(ported: &Ported, description: &Description) -> String {
         let _ = writeln!(out, "  macro:     {} {}{helpers}", m.kind, m.name);
     }
     if description.capabilities.is_empty() {
-        let _ = writeln!(
-            out,
-            "  declares:  nothing (if it reads files or the environment, its expansions fail \
-             naming the capability: port it again with --capability)"
-        );
+        let _ = writeln!(out, "  declares:  nothing");
     } else {
         let _ = writeln!(out, "  declares:  {}", description.capabilities.join(", "));
+    }
+    if !ported.needs.is_empty() {
+        // Found in the source; whether a path runs is the expansion's to say:
+        // an undeclared read fails, naming the capability.
+        let _ = writeln!(
+            out,
+            "  reads:     (if these run, declare them: --capability fs-read, or --capability env \
+             --env NAME)"
+        );
+        for need in &ported.needs {
+            let _ = writeln!(out, "             {need}");
+        }
     }
     let _ = writeln!(
         out,

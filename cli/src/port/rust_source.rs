@@ -9,7 +9,12 @@
 //! - the entry attributes (`#[proc_macro_derive]`, `#[proc_macro_attribute]`,
 //!   `#[proc_macro]`) on the root's functions get the `procbox::` prefix;
 //! - `syn::parse_macro_input!` and its imports become
-//!   `procbox::parse_macro_input!`, which parses with the crate's own `syn`.
+//!   `procbox::parse_macro_input!`, which parses with the crate's own `syn`;
+//! - the other `syn` calls that take rustc's `proc_macro::TokenStream`, which
+//!   the SDK's is not, take a `proc_macro2` one: `syn::parse(x)` becomes
+//!   `syn::parse2(to_proc_macro2(x))`, and a `Parser`'s `f.parse(x)` (a parser
+//!   function such as `Pat::parse_single`, or a closure) becomes
+//!   `f.parse2(to_proc_macro2(x))`.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -33,6 +38,18 @@ pub struct FileEdits {
     pub unstable_features: Vec<String>,
     /// The entry points found (the root only): `derive Name`, ...
     pub entry_points: usize,
+    /// What the code reads that needs a capability, by line.
+    pub needs: Vec<Need>,
+}
+
+/// A call that reads something outside the macro's input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Need {
+    /// The line of the call.
+    pub line: usize,
+    /// `env NAME` for a variable read by name, `env` for any other
+    /// variable read, `fs-read` for a file or directory read.
+    pub what: String,
 }
 
 impl FileEdits {
@@ -168,6 +185,107 @@ impl Visitor<'_> {
         self.out.edits.push((at..at, text.to_owned()));
     }
 
+    /// The edits of this module, in a `macro_rules!` body: entry
+    /// attributes, `syn::parse_macro_input!`, `syn::parse(..)` and a parser
+    /// function's `.parse(..)`, recognized by their tokens.
+    fn scan_tokens(&mut self, stream: proc_macro2::TokenStream) {
+        use proc_macro2::{Delimiter, TokenTree};
+        let tokens: Vec<TokenTree> = stream.into_iter().collect();
+        let ident_at = |i: Option<usize>| match i.and_then(|i| tokens.get(i)) {
+            Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
+            _ => None,
+        };
+        let punct_at = |i: Option<usize>, ch: char| matches!(i.and_then(|i| tokens.get(i)), Some(TokenTree::Punct(p)) if p.as_char() == ch);
+        let after_syn_path = |i: usize| {
+            punct_at(i.checked_sub(1), ':')
+                && punct_at(i.checked_sub(2), ':')
+                && ident_at(i.checked_sub(3)).as_deref() == Some("syn")
+        };
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Group(group) => {
+                    if self.root
+                        && group.delimiter() == Delimiter::Bracket
+                        && punct_at(i.checked_sub(1), '#')
+                        && let Some(TokenTree::Ident(first)) = group.stream().into_iter().next()
+                        && ENTRY_ATTRIBUTES.iter().any(|name| first == name)
+                    {
+                        self.insert_before(first.span(), "procbox::");
+                        self.out.entry_points += 1;
+                    }
+                    self.scan_tokens(group.stream());
+                }
+                TokenTree::Ident(ident) if ident == "parse_macro_input" => {
+                    if after_syn_path(i)
+                        && punct_at(Some(i + 1), '!')
+                        && let Some(TokenTree::Ident(syn)) = tokens.get(i - 3)
+                    {
+                        self.replace(syn.span(), "procbox");
+                    }
+                }
+                TokenTree::Ident(ident) if ident == "parse" => {
+                    let Some(TokenTree::Group(args)) = tokens.get(i + 1) else {
+                        continue;
+                    };
+                    let parser_method = punct_at(i.checked_sub(1), '.')
+                        && ident_at(i.checked_sub(2)).is_some_and(|name| name.starts_with("parse"))
+                        && punct_at(i.checked_sub(3), ':');
+                    if args.delimiter() == Delimiter::Parenthesis
+                        && !args.stream().is_empty()
+                        && (after_syn_path(i) || parser_method)
+                    {
+                        self.replace(ident.span(), "parse2");
+                        let open = self.range(args.span_open()).end;
+                        let close = self.range(args.span_close()).start;
+                        self.out.edits.push((
+                            open..open,
+                            "::procbox::__private::to_proc_macro2(".to_owned(),
+                        ));
+                        self.out.edits.push((close..close, ")".to_owned()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Notes a call of `env::var("NAME")` / `var_os`, or of a `fs` read.
+    fn note_need(&mut self, path: &syn::Path, call: &syn::ExprCall) {
+        let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let tail: Vec<&str> = names.iter().rev().take(2).map(String::as_str).collect();
+        let what = match tail.as_slice() {
+            ["var" | "var_os", "env"] => match call.args.first() {
+                Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(name),
+                    ..
+                })) => format!("env {}", name.value()),
+                _ => "env".to_owned(),
+            },
+            ["vars" | "vars_os", "env"] => "env".to_owned(),
+            [
+                "read" | "read_to_string" | "read_dir" | "open" | "metadata",
+                "fs" | "File",
+            ] => "fs-read".to_owned(),
+            _ => return,
+        };
+        self.out.needs.push(Need {
+            line: path.span().start().line,
+            what,
+        });
+    }
+
+    /// `x` becomes `::procbox::__private::to_proc_macro2(x)`: a function of
+    /// the SDK's `TokenStream` alone, so that `x`'s type is inferred as
+    /// before (`syn::parse("usize".parse().unwrap())`).
+    fn wrap_into(&mut self, expr: &syn::Expr) {
+        let range = self.range(expr.span());
+        self.out.edits.push((
+            range.start..range.start,
+            "::procbox::__private::to_proc_macro2(".to_owned(),
+        ));
+        self.out.edits.push((range.end..range.end, ")".to_owned()));
+    }
+
     /// `use syn::parse_macro_input;` and `use syn::{parse_macro_input, X};`
     fn visit_syn_use(&mut self, item: &syn::ItemUse) {
         let syn::UseTree::Path(top) = &item.tree else {
@@ -239,7 +357,35 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         self.visit_syn_use(item);
     }
 
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(path) = &*call.func {
+            self.note_need(&path.path, call);
+        }
+        if let syn::Expr::Path(path) = &*call.func
+            && call.args.len() == 1
+            && is_syn_parse(&path.path)
+            && let Some(last) = path.path.segments.last()
+        {
+            self.replace(last.ident.span(), "parse2");
+            self.wrap_into(&call.args[0]);
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if call.method == "parse" && call.args.len() == 1 && is_parser(&call.receiver) {
+            self.replace(call.method.span(), "parse2");
+            self.wrap_into(&call.args[0]);
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        // A `macro_rules!` macro may define the entry points (zerocopy-derive,
+        // derive_more): the same edits, found in its tokens.
+        if mac.path.is_ident("macro_rules") {
+            self.scan_tokens(mac.tokens.clone());
+        }
         let segments: Vec<String> = mac
             .path
             .segments
@@ -307,6 +453,33 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                 self.dir = outer;
             }
         }
+    }
+}
+
+/// `syn::parse` (with or without turbofish or leading `::`).
+fn is_syn_parse(path: &syn::Path) -> bool {
+    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    names == ["syn", "parse"]
+}
+
+/// Whether a receiver of `.parse(x)` is a `syn` parser: a parser function
+/// named `parse…` (`Pat::parse_single`, `Punctuated::parse_terminated`,
+/// `Attribute::parse_outer`) or a closure. `str::parse` takes no argument,
+/// so a one-argument `.parse` on such a receiver is `Parser::parse`.
+fn is_parser(receiver: &syn::Expr) -> bool {
+    match receiver {
+        // `Type::parse_fn`: a variable named `parser` may be anything.
+        syn::Expr::Path(path) => {
+            path.path.segments.len() >= 2
+                && path
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident.to_string().starts_with("parse"))
+        }
+        syn::Expr::Closure(_) => true,
+        syn::Expr::Paren(inner) => is_parser(&inner.expr),
+        _ => false,
     }
 }
 
@@ -422,6 +595,74 @@ mod tests {
             edits
                 .apply(glob)
                 .starts_with("use syn::*; use procbox::parse_macro_input;\n")
+        );
+    }
+
+    #[test]
+    fn syn_calls_on_rustc_s_token_stream_take_proc_macro2_s() {
+        let text = "fn f(input: TokenStream) {\n\
+                    let p = syn::Pat::parse_single.parse(input.clone());\n\
+                    let d: DeriveInput = syn::parse(input).unwrap();\n\
+                    let e = syn::parse::<Expr>(x);\n\
+                    let n: u8 = \"1\".parse().unwrap();\n\
+                    let m = self.parse(input);\n\
+                    let o = parser.parse(input);\n}";
+        let edits = edit_module(Path::new("src/a.rs"), text).expect("parses");
+        assert_eq!(
+            edits.apply(text),
+            "fn f(input: TokenStream) {\n\
+             let p = syn::Pat::parse_single.parse2(::procbox::__private::to_proc_macro2(input.clone()));\n\
+             let d: DeriveInput = syn::parse2(::procbox::__private::to_proc_macro2(input)).unwrap();\n\
+             let e = syn::parse2::<Expr>(::procbox::__private::to_proc_macro2(x));\n\
+             let n: u8 = \"1\".parse().unwrap();\n\
+             let m = self.parse(input);\n\
+             let o = parser.parse(input);\n}"
+        );
+    }
+
+    #[test]
+    fn entry_points_defined_by_macro_rules_are_ported() {
+        let text = "macro_rules! derive {\n    ($t:ident => $f:ident) => {\n        \
+                    #[proc_macro_derive($t, attributes(z))]\n        \
+                    pub fn $f(input: TokenStream) -> TokenStream {\n            \
+                    let ast = syn::parse(input).unwrap();\n            \
+                    let b = syn::parse_macro_input!(input as DeriveInput);\n            \
+                    let p = syn::Pat::parse_single.parse(input);\n            \
+                    let s: u8 = \"1\".parse().unwrap();\n            quote!(#ast)\n        }\n    };\n}\n\
+                    derive!(A => a);\n";
+        let edits = edit_root(Path::new("src/lib.rs"), text).expect("parses");
+        assert_eq!(edits.entry_points, 1);
+        let ported = edits.apply(text);
+        for expected in [
+            "#[procbox::proc_macro_derive($t, attributes(z))]",
+            "syn::parse2(::procbox::__private::to_proc_macro2(input)).unwrap()",
+            "procbox::parse_macro_input!(input as DeriveInput)",
+            "syn::Pat::parse_single.parse2(::procbox::__private::to_proc_macro2(input))",
+            "\"1\".parse().unwrap()",
+        ] {
+            assert!(ported.contains(expected), "{expected} is not in:\n{ported}");
+        }
+    }
+
+    #[test]
+    fn reads_that_need_a_capability_are_found() {
+        let text = "fn f() {\n let a = std::env::var(\"CARGO_PKG_NAME\");\n\
+                    let b = env::var_os(name);\n let c = fs::read_to_string(p);\n\
+                    let d = std::fs::File::open(p);\n let e = self.var(\"X\");\n}";
+        let edits = edit_module(Path::new("src/a.rs"), text).expect("parses");
+        let needs: Vec<(usize, &str)> = edits
+            .needs
+            .iter()
+            .map(|n| (n.line, n.what.as_str()))
+            .collect();
+        assert_eq!(
+            needs,
+            [
+                (2, "env CARGO_PKG_NAME"),
+                (3, "env"),
+                (4, "fs-read"),
+                (5, "fs-read")
+            ]
         );
     }
 

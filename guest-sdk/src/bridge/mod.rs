@@ -86,15 +86,12 @@ pub(crate) fn trees_from_proc_macro2(stream: pm2::TokenStream) -> Vec<TokenTree>
                 }
                 pm2::TokenTree::Ident(i) => {
                     let text = i.to_string();
+                    let span = pool.handle_of(i.span());
                     let (name, is_raw) = match text.strip_prefix("r#") {
                         Some(name) => (name.into(), true),
-                        None => (text.into_boxed_str(), false),
+                        None => (pool.ident_text(&text, span).into(), false),
                     };
-                    TokenTree::Ident(Ident {
-                        name,
-                        is_raw,
-                        span: pool.handle_of(i.span()),
-                    })
+                    TokenTree::Ident(Ident { name, is_raw, span })
                 }
                 pm2::TokenTree::Punct(p) => TokenTree::Punct(Punct {
                     ch: p.as_char(),
@@ -146,6 +143,8 @@ trait SpanSource {
     const WITH_SPANS: bool;
     /// The span for a leaf token with `span`.
     fn leaf(&mut self, span: Span) -> pm2::Span;
+    /// The identifier for `ident`, with its span.
+    fn ident(&mut self, ident: &Ident) -> pm2::Ident;
     /// The span for a group.
     fn group(&mut self, group: &Group) -> pm2::Span;
     /// The literal token for `lit` (its span is set by the caller).
@@ -162,6 +161,10 @@ impl SpanSource for Placeholders {
 
     fn leaf(&mut self, span: Span) -> pm2::Span {
         span_to_proc_macro2(span)
+    }
+
+    fn ident(&mut self, ident: &Ident) -> pm2::Ident {
+        span_pool::with(|pool| pool.ident(&ident.name, ident.is_raw, ident.span))
     }
 
     fn group(&mut self, g: &Group) -> pm2::Span {
@@ -183,6 +186,17 @@ impl SpanSource for CallSite {
 
     fn leaf(&mut self, _: Span) -> pm2::Span {
         pm2::Span::call_site()
+    }
+
+    fn ident(&mut self, ident: &Ident) -> pm2::Ident {
+        let span = pm2::Span::call_site();
+        match (ident.is_raw, &*ident.name) {
+            (true, name) => pm2::Ident::new_raw(name, span),
+            // Only text is wanted here, and `proc_macro2` has no `$crate`:
+            // `crate` is the nearest it can print.
+            (false, "$crate") => pm2::Ident::new("crate", span),
+            (false, name) => pm2::Ident::new(name, span),
+        }
     }
 
     fn group(&mut self, _: &Group) -> pm2::Span {
@@ -209,14 +223,7 @@ fn build<C: Contents, S: SpanSource>(trees: &[TokenTree], spans: &mut S) -> pm2:
                 group.set_span(span);
                 pm2::TokenTree::Group(group)
             }
-            TokenTree::Ident(i) => {
-                let span = spans.leaf(i.span);
-                pm2::TokenTree::Ident(if i.is_raw {
-                    pm2::Ident::new_raw(&i.name, span)
-                } else {
-                    pm2::Ident::new(&i.name, span)
-                })
-            }
+            TokenTree::Ident(i) => pm2::TokenTree::Ident(spans.ident(i)),
             TokenTree::Punct(p) => {
                 let mut punct = pm2::Punct::new(p.ch, p.spacing.into());
                 punct.set_span(spans.leaf(p.span));

@@ -88,11 +88,19 @@ pub(crate) struct Pool {
     /// Slots to lex at least when a pool text is next needed: what the
     /// previous expansions needed, so a reused instance lexes one text.
     next_size: usize,
+    /// Handles of the `$crate` identifiers given out as `crate` (see
+    /// [`Pool::ident`]).
+    dollar_crate: Vec<u32>,
 }
+
+/// The identifier a `macro_rules!` macro passes for `$crate`, which
+/// `proc_macro2` cannot hold.
+const DOLLAR_CRATE: &str = "$crate";
 
 impl Pool {
     fn reset(&mut self) {
         self.handles.clear();
+        self.dollar_crate.clear();
         self.free_half = None;
         self.expansions += 1;
         if self.texts.len() > 1 || self.expansions >= REUSE_LIMIT {
@@ -177,6 +185,32 @@ impl Pool {
         let index = self.take([handle.0, NO_HANDLE, NO_HANDLE]);
         self.free_half = Some(index);
         self.span(index, 0)
+    }
+
+    /// The `proc_macro2` identifier for `name` with span `handle`. `$crate`,
+    /// which rustc hands a proc macro as one identifier and `proc_macro2`
+    /// cannot hold, becomes `crate` with a span the pool remembers, and
+    /// [`Pool::ident_text`] makes it `$crate` again on the way out.
+    pub(crate) fn ident(&mut self, name: &str, is_raw: bool, handle: Span) -> pm2::Ident {
+        let span = self.leaf(handle);
+        if is_raw {
+            pm2::Ident::new_raw(name, span)
+        } else if name == DOLLAR_CRATE && handle.0 != CALL_SITE {
+            self.dollar_crate.push(handle.0);
+            pm2::Ident::new("crate", span)
+        } else {
+            pm2::Ident::new(name, span)
+        }
+    }
+
+    /// The host's text for the identifier `text` (not raw) with `handle`:
+    /// `$crate` where [`Pool::ident`] made it `crate`.
+    pub(crate) fn ident_text<'a>(&self, text: &'a str, handle: Span) -> &'a str {
+        if text == "crate" && self.dollar_crate.contains(&handle.0) {
+            DOLLAR_CRATE
+        } else {
+            text
+        }
     }
 
     /// A group span standing for `whole`, whose first and last characters

@@ -266,3 +266,45 @@ fn the_span_pool_serves_many_expansions() {
         .expect("proc_macro2 names lexed text `<parsed string N>`");
     assert!(index < 150, "the source map holds {index} texts");
 }
+
+/// `$crate`, as rustc passes it from a `macro_rules!` macro (async-stream's
+/// `stream!` hands it to its proc macro): one identifier, which
+/// `proc_macro2` cannot hold.
+fn with_dollar_crate() -> TokenStream {
+    let dollar_crate = TokenTree::Ident(Ident {
+        name: "$crate".into(),
+        is_raw: false,
+        span: Span(77),
+    });
+    let mut rest = spanned(":: f ()").into_iter().collect::<Vec<_>>();
+    rest.insert(0, dollar_crate);
+    rest.into_iter().collect()
+}
+
+#[test]
+fn dollar_crate_goes_through_proc_macro2_and_comes_back() {
+    for input in [
+        with_dollar_crate(),
+        TokenStream::from_wire(crate::stream::encode(with_dollar_crate())),
+    ] {
+        let converted = pm2::TokenStream::from(input);
+        let krate = converted.clone().into_iter().next().expect("a token");
+        // In the macro it is `crate` (what `proc_macro2` can say), and a
+        // macro that puts it in its output gives back `$crate`, with its span.
+        assert_eq!(krate.to_string(), "crate");
+        let output = quote!(#krate::g());
+        for back in [
+            TokenStream::from(output.clone()),
+            through_the_wire(TokenStream::from(output)),
+        ] {
+            let first = back.into_iter().next().expect("a token");
+            let TokenTree::Ident(ident) = first else {
+                panic!("not an identifier: {first:?}");
+            };
+            assert_eq!((&*ident.name, ident.span.0), ("$crate", 77));
+        }
+    }
+    // An identifier `crate` of the macro's own stays `crate`.
+    let own = TokenStream::from(quote!(crate::g()));
+    assert!(own.to_string().starts_with("crate"), "{own}");
+}

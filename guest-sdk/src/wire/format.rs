@@ -91,6 +91,15 @@ impl Encoder {
         }
     }
 
+    /// The token text at `range`.
+    pub(crate) fn slice(&self, range: wire::TextRange) -> &str {
+        let start = range.start as usize;
+        self.out
+            .text
+            .get(start..start + range.len as usize)
+            .unwrap_or_default()
+    }
+
     /// Removes a leading `r#` from the text at `range`, returning whether
     /// there was one.
     pub(crate) fn strip_raw(&self, range: &mut wire::TextRange) -> bool {

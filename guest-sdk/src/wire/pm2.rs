@@ -44,13 +44,7 @@ fn build(
                 pm2::TokenTree::Group(group)
             }
             wire::Token::Ident(t) => {
-                let span = pool.leaf(Span(t.span));
-                let name = slice(text, t.text);
-                pm2::TokenTree::Ident(if t.is_raw {
-                    pm2::Ident::new_raw(name, span)
-                } else {
-                    pm2::Ident::new(name, span)
-                })
+                pm2::TokenTree::Ident(pool.ident(slice(text, t.text), t.is_raw, Span(t.span)))
             }
             wire::Token::Punct(t) => {
                 let spacing = crate::Spacing::from(t.spacing).into();
@@ -96,12 +90,19 @@ fn encode_with(stream: pm2::TokenStream, pool: &Pool, out: &mut Encoder) {
                 out.end_group(at);
             }
             pm2::TokenTree::Ident(i) => {
+                let span = pool.handle_of(i.span());
                 let mut text = out.display(&i);
                 let is_raw = out.strip_raw(&mut text);
+                if !is_raw && out.slice(text) == "crate" {
+                    let host = pool.ident_text("crate", span);
+                    if host != "crate" {
+                        text = out.text(host);
+                    }
+                }
                 out.push(wire::Token::Ident(wire::IdentToken {
                     text,
                     is_raw,
-                    span: pool.handle_of(i.span()).0,
+                    span: span.0,
                 }));
             }
             pm2::TokenTree::Punct(p) => out.push(wire::Token::Punct(wire::PunctToken {

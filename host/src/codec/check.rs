@@ -122,9 +122,13 @@ pub(crate) fn is_ident(name: &str) -> bool {
     }
 }
 
+/// The identifier rustc gives `$crate` in a `macro_rules!` macro's tokens,
+/// which reach a proc macro it calls; rustc's `Ident::new` accepts it.
+pub(crate) const DOLLAR_CRATE: &str = "$crate";
+
 /// Checks an identifier as rustc does, so `Ident::new` cannot panic on it.
 pub(crate) fn check_ident(name: &str, is_raw: bool) -> Result<(), OutputError> {
-    if !is_ident(name) {
+    if !is_ident(name) && (is_raw || name != DOLLAR_CRATE) {
         return Err(invalid(format!(
             "`{}` is not a valid identifier",
             name.escape_debug()

@@ -4,7 +4,9 @@
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, TokenStream, TokenTree};
 
-use super::check::{OutputError, check_ident, check_punct, invalid, parse_literals, text};
+use super::check::{
+    DOLLAR_CRATE, OutputError, check_ident, check_punct, invalid, parse_literals, text,
+};
 use crate::Limits;
 use crate::bindings::wire;
 use crate::imports::spans::SpanTable;
@@ -62,11 +64,20 @@ pub(crate) fn unflatten(
                 let name = text(stream, t.text)?;
                 check_ident(name, t.is_raw)?;
                 let span = span(t.span)?;
-                TokenTree::Ident(if t.is_raw {
-                    Ident::new_raw(name, span)
+                if t.is_raw {
+                    TokenTree::Ident(Ident::new_raw(name, span))
+                } else if name == DOLLAR_CRATE {
+                    // rustc's `$crate`, one identifier, which `proc_macro2`
+                    // cannot hold: `$` joined to `crate`, which prints the same.
+                    let mut dollar = Punct::new('$', Spacing::Joint);
+                    dollar.set_span(span);
+                    if let Some(frame) = stack.last_mut() {
+                        frame.trees.push(TokenTree::Punct(dollar));
+                    }
+                    TokenTree::Ident(Ident::new("crate", span))
                 } else {
-                    Ident::new(name, span)
-                })
+                    TokenTree::Ident(Ident::new(name, span))
+                }
             }
             wire::Token::Punct(t) => {
                 check_punct(t.ch)?;
@@ -252,6 +263,8 @@ mod tests {
             ("self", true),
             ("_", true),
             ("a-b", false),
+            ("$crat", false),
+            ("$crate", true),
         ];
         for (name, is_raw) in cases {
             let reason = refused(&stream(name, vec![ident(0, name.len() as u32, is_raw)]));
@@ -259,6 +272,10 @@ mod tests {
         }
         // Keywords are identifiers.
         accepted(&stream("fn", vec![ident(0, 2, false)]));
+        // So is rustc's `$crate` (from a `macro_rules!` macro's tokens):
+        // `proc_macro2` prints it as `$` joined to `crate`.
+        let dollar_crate = accepted(&stream("$crate", vec![ident(0, 6, false)]));
+        assert_eq!(dollar_crate.to_string(), "$crate");
     }
 
     #[test]

@@ -1,0 +1,7 @@
+#[derive(strum::EnumString)]
+pub enum Color {
+    #[strum(serialise = "r")]
+    Red,
+}
+
+fn main() {}

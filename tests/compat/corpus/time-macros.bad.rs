@@ -1,0 +1,3 @@
+fn main() {
+    let _ = time::macros::date!(2023 - 02 - 29);
+}

@@ -1,0 +1,2 @@
+#[tokio::main(flavor = "sideways")]
+async fn main() {}
