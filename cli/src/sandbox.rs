@@ -9,12 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use procbox_host::Capability;
 use procbox_host::protocol::grants::Grant;
 use toml_edit::{DocumentMut, InlineTable, Item, Table, value};
 
 use crate::load::Loader;
-use crate::port::{self, PortArgs, toolchain::Toolchain};
+use crate::port::{self, Declare, PortArgs, toolchain::Toolchain};
 use crate::shim::{self, ShimArgs};
 
 /// Where the shims live, relative to the workspace root.
@@ -25,17 +24,13 @@ const SHIM_DIR: &str = "procbox";
 pub struct SandboxArgs {
     /// The macro crate, as the project depends on it (`serde_derive`); with
     /// `@VERSION` when the project has several versions of it.
+    #[arg(value_name = "NAME[@VERSION]")]
     krate: String,
     /// The workspace (a directory in it) [default: the current directory].
     #[arg(long, default_value = ".", value_name = "DIR")]
     workspace: PathBuf,
-    /// Declare a capability the macro needs (`random-seed`, `fs-read`,
-    /// `env` with `--env`): see `procbox port`.
-    #[arg(long = "capability", value_name = "CAPABILITY")]
-    capabilities: Vec<Capability>,
-    /// With `--capability env`: a variable it may read (repeat).
-    #[arg(long = "env", value_name = "NAME")]
-    env: Vec<String>,
+    #[command(flatten)]
+    declare: Declare,
     /// Grant a declared capability to the shim: see `procbox shim`.
     #[arg(long = "grant", short = 'g', value_name = "CAPABILITY")]
     grants: Vec<Grant>,
@@ -51,6 +46,7 @@ pub struct SandboxArgs {
 #[derive(clap::Args)]
 pub struct UnsandboxArgs {
     /// The macro crate to give back to crates.io.
+    #[arg(value_name = "NAME")]
     krate: String,
     /// The workspace (a directory in it) [default: the current directory].
     #[arg(long, default_value = ".", value_name = "DIR")]
@@ -88,8 +84,7 @@ pub fn sandbox(loader: &Loader, args: &SandboxArgs) -> anyhow::Result<ExitCode> 
                 .cloned()
                 .collect(),
             no_default_features: !has_default,
-            capabilities: args.capabilities.clone(),
-            env: args.env.clone(),
+            declare: args.declare.clone(),
             out: None,
             target_dir: Some(port_root.join("target")),
             linker: args.linker.clone(),

@@ -30,20 +30,10 @@ fn cargo(dir: &Path) -> Command {
     command
 }
 
-/// `command` with the environment of a build outside the test's own: no
-/// flags meant for the host's build, the test's procbox and cache.
+/// `command` with the environment of a build outside the test's own, and
+/// the test's procbox.
 fn cargo_env(mut command: Command) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    command
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_BUILD_TARGET")
-        .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
-        .env("PROCBOX", env!("CARGO_BIN_EXE_procbox"));
-    let rustc = Path::new(&cargo).with_file_name("rustc");
-    if rustc.is_file() {
-        command.env("RUSTC", rustc);
-    }
+    procbox_tests::outside_build(&mut command).env("PROCBOX", env!("CARGO_BIN_EXE_procbox"));
     command
 }
 

@@ -19,20 +19,11 @@ fn work_dir() -> PathBuf {
 /// A command with the test's procbox and caches, and none of the flags
 /// meant for the test's own build.
 fn command(program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(program);
-    command
+    procbox_tests::outside_build(&mut command)
         .current_dir(dir)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_BUILD_TARGET")
         .env("CARGO_TARGET_DIR", work_dir().join("target"))
-        .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
         .env("PROCBOX", env!("CARGO_BIN_EXE_procbox"));
-    let rustc = Path::new(&cargo).with_file_name("rustc");
-    if rustc.is_file() {
-        command.env("RUSTC", rustc);
-    }
     command
 }
 

@@ -23,18 +23,10 @@ fn target_dir() -> PathBuf {
 fn cargo(dir: &Path) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(&cargo);
-    command
+    procbox_tests::outside_build(&mut command)
         .current_dir(dir)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_BUILD_TARGET")
         .env("CARGO_TARGET_DIR", target_dir())
-        .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir())
         .env("PROCBOX", env!("CARGO_BIN_EXE_procbox"));
-    let rustc = Path::new(&cargo).with_file_name("rustc");
-    if rustc.is_file() {
-        command.env("RUSTC", rustc);
-    }
     command
 }
 

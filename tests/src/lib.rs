@@ -163,3 +163,21 @@ pub fn write_file(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
     std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
+
+/// Sets `command` up as a build outside the test's own (a consuming
+/// project's cargo, or procbox running one): without the flags cargo gave
+/// the test's build, with the tests' component cache, and with the rustc of
+/// the toolchain running the tests.
+pub fn outside_build(command: &mut Command) -> &mut Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    command
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
+        .env("PROCBOX_CACHE_DIR", cache_dir());
+    let rustc = Path::new(&cargo).with_file_name("rustc");
+    if rustc.is_file() {
+        command.env("RUSTC", rustc);
+    }
+    command
+}

@@ -34,7 +34,11 @@ const MARKER: &str = ".procbox-port";
 #[derive(clap::Args)]
 pub struct PortArgs {
     /// The crate on crates.io, `NAME` (the newest version) or `NAME@VERSION`.
-    #[arg(required_unless_present = "path", conflicts_with = "path")]
+    #[arg(
+        required_unless_present = "path",
+        conflicts_with = "path",
+        value_name = "NAME[@VERSION]"
+    )]
     pub krate: Option<String>,
     /// Port the crate in this directory instead.
     #[arg(long, value_name = "DIR")]
@@ -45,13 +49,8 @@ pub struct PortArgs {
     /// Build without the crate's default features.
     #[arg(long)]
     pub no_default_features: bool,
-    /// Declare a capability the macro needs: `random-seed`, `fs-read` or
-    /// `env` (with `--env`). Nothing by default.
-    #[arg(long = "capability", value_name = "CAPABILITY")]
-    pub capabilities: Vec<Capability>,
-    /// With `--capability env`: a variable it may read (repeat).
-    #[arg(long = "env", value_name = "NAME")]
-    pub env: Vec<String>,
+    #[command(flatten)]
+    pub declare: Declare,
     /// Where to put the port: the rewritten crate (`source/`), the component
     /// and the diff [default: `procbox-port/NAME-VERSION`].
     #[arg(long, value_name = "DIR")]
@@ -66,6 +65,18 @@ pub struct PortArgs {
     /// [default: the tree this binary was built from].
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/.."), hide_default_value = true)]
     pub procbox_path: PathBuf,
+}
+
+/// What a port declares in its manifest (nothing by default).
+#[derive(clap::Args, Clone, Default)]
+pub struct Declare {
+    /// Declare a capability the macro needs: `random-seed`, `fs-read` or
+    /// `env` (with `--env`). Nothing by default.
+    #[arg(long = "capability", value_name = "CAPABILITY")]
+    pub capabilities: Vec<Capability>,
+    /// With `--capability env`: a variable it may read (repeat).
+    #[arg(long = "env", value_name = "NAME")]
+    pub env: Vec<String>,
 }
 
 /// A finished port.
@@ -111,7 +122,7 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         Some(linker) => linker.clone(),
         None => find_linker()?,
     };
-    let declared = declared(args)?;
+    let declared = declared(&args.declare)?;
 
     let scratch = default_root.join(".probe");
     let source = match (&args.krate, &args.path) {
@@ -288,7 +299,7 @@ fn unified(name: &str, old: &str, new: &str) -> String {
 }
 
 /// `--capability` and `--env`, checked as `procbox-ld` will check them.
-fn declared(args: &PortArgs) -> anyhow::Result<cargo_toml::Declared> {
+fn declared(args: &Declare) -> anyhow::Result<cargo_toml::Declared> {
     let mut capabilities: Vec<Capability> = args.capabilities.clone();
     capabilities.sort();
     capabilities.dedup();
