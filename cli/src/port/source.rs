@@ -34,6 +34,13 @@ pub fn published(
     version: Option<&str>,
     probe: &Path,
 ) -> anyhow::Result<Source> {
+    let valid_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_name {
+        bail!("`{name}` is not a crate name: use letters, digits, `-` and `_`");
+    }
     let requirement = version.map_or("*".to_owned(), |v| format!("={v}"));
     let _ = std::fs::remove_dir_all(probe);
     std::fs::create_dir_all(probe).with_context(|| format!("cannot create {}", probe.display()))?;
