@@ -230,6 +230,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_crate_name_is_checked_before_cargo_sees_it() {
+        let toolchain = Toolchain::pinned_by(Path::new("."));
+        let probe = tempfile::tempdir().expect("tempdir");
+        let err = published(&toolchain, "a = \"1\"\n[x", None, probe.path()).expect_err("bad name");
+        assert!(err.to_string().contains("is not a crate name"), "{err}");
+        assert!(!probe.path().join("Cargo.toml").exists());
+    }
+
+    #[test]
     fn the_tree_checksum_sees_names_and_contents_not_build_output() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("src")).expect("mkdir");
