@@ -211,6 +211,30 @@ fn a_crashed_server_is_reported_and_the_next_expansion_starts_another() {
 }
 
 #[test]
+fn a_macro_that_panics_is_reported_as_rustc_reports_a_native_panic() {
+    let source = "
+shim::panics!(given tokens);
+shim::identity!(pub struct StillExpanded;);
+pub fn uses() -> StillExpanded { StillExpanded }
+";
+    let consumer = Consumer::new("misbehave", &[], source, 0);
+    let (ok, stderr) = consumer.build(|_| {});
+    assert!(!ok, "a panicking macro built:\n{stderr}");
+    // rustc's own words for a proc macro's panic, at the invocation, with
+    // the macro's message; the build goes on to the next expansion.
+    assert!(stderr.contains("error: proc macro panicked"), "{stderr}");
+    assert!(
+        stderr.contains("= help: message: misbehave was given `given tokens`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("shim::panics!(given tokens);"), "{stderr}");
+    for noise in ["thread '", "procbox:", "stack backtrace"] {
+        assert!(!stderr.contains(noise), "{noise}: {stderr}");
+    }
+    assert!(!stderr.contains("cannot find type"), "{stderr}");
+}
+
+#[test]
 fn a_macro_past_its_time_limit_is_stopped_and_the_build_goes_on() {
     let source = "
 shim::loops!();

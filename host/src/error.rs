@@ -257,6 +257,15 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The macro's own panic message, when it panicked: what rustc would
+    /// print for a native macro's panic (a shim inside rustc reports it so).
+    pub fn panic_message(&self) -> Option<&str> {
+        match self {
+            Error::GuestPanic { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
     /// The protocol's name for this kind of failure, for a server that
     /// reports it to its client (`procbox serve`).
     pub fn failure_kind(&self) -> FailureKind {

@@ -555,6 +555,7 @@ impl Encode for Failure {
     fn encode(&self, out: &mut Vec<u8>) {
         self.kind.encode(out);
         self.message.encode(out);
+        self.panic.encode(out);
     }
 }
 
@@ -563,6 +564,7 @@ impl Decode for Failure {
         Ok(Failure {
             kind: FailureKind::decode(reader)?,
             message: String::decode(reader)?,
+            panic: Option::decode(reader)?,
         })
     }
 }
@@ -856,6 +858,12 @@ mod tests {
             ServerMessage::Failed(Failure {
                 kind: FailureKind::Timeout,
                 message: "too slow".into(),
+                panic: None,
+            }),
+            ServerMessage::Failed(Failure {
+                kind: FailureKind::GuestPanic,
+                message: "macro `m` in m.wasm panicked at src/lib.rs:1:1: no".into(),
+                panic: Some("no".into()),
             }),
         ]
     }

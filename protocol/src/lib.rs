@@ -47,4 +47,4 @@ pub use tree::{Span, TokenStream};
 /// The version of the messages between a shim and `procbox serve`: a shim
 /// and a server of different versions refuse to talk. Raise it with any
 /// change to [`message`] or [`codec`].
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;

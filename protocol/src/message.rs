@@ -272,6 +272,10 @@ pub struct Failure {
     pub kind: FailureKind,
     /// The message.
     pub message: String,
+    /// The macro's own panic message, when it panicked
+    /// ([`FailureKind::GuestPanic`]): a shim inside rustc reports it as rustc
+    /// reports a native macro's panic, word for word.
+    pub panic: Option<String>,
 }
 
 impl fmt::Display for Failure {

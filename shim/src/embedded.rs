@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use proc_macro::TokenStream;
 use procbox_host::{Expansion, ExpansionCache, Host, Level, MacroComponent, MacroKind, Origin};
 
+use crate::report::Failed;
 use crate::{Component, depend, report};
 
 /// The component, loaded on its first use in this rustc process, or why it
@@ -31,7 +32,7 @@ pub(crate) fn expand(
     name: &str,
     args: Option<TokenStream>,
     input: TokenStream,
-) -> Result<TokenStream, String> {
+) -> Result<TokenStream, Failed> {
     let loaded = component
         .loaded
         .0
@@ -47,7 +48,10 @@ pub(crate) fn expand(
         }
         (MacroKind::Function, _) => loaded.expand_function(name, &input),
     };
-    let expansion: Expansion = result.map_err(|e| e.to_string())?;
+    let expansion: Expansion = result.map_err(|e| match e.panic_message() {
+        Some(panic) => Failed::Panicked(panic.to_owned()),
+        None => Failed::Report(e.to_string()),
+    })?;
     let mut tokens = TokenStream::from(expansion.tokens);
     // `compile_error!`s are already in the tokens; what the macro emitted
     // separately must be added (errors) or printed (warnings).

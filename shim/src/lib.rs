@@ -38,8 +38,9 @@
 //! (line, column, file, source text) from the compiler's spans, and rebuilds
 //! the output with them, so errors point at the user's code.
 //!
-//! Every failure is a `compile_error!` that says what to do, never a panic
-//! or a crash of rustc: `procbox` not installed (with the command that
+//! A macro that panics is reported as rustc reports a native macro's panic,
+//! word for word. Every other failure is a `compile_error!` that says what
+//! to do, never a panic or a crash of rustc: `procbox` not installed (with the command that
 //! installs it), a server of another protocol version, a server that stopped
 //! (with the end of its error output; the next expansion starts a new one),
 //! a macro past its time limit (the server is killed), a component that is
@@ -67,7 +68,7 @@ mod tokens;
 
 use std::time::Duration;
 
-use proc_macro::{Span, TokenStream};
+use proc_macro::TokenStream;
 use procbox_protocol::MacroKind;
 
 pub use procbox_protocol::Grants;
@@ -141,8 +142,6 @@ impl Component {
         let expanded = client::expand(self, kind, name, args, input);
         #[cfg(feature = "embedded")]
         let expanded = embedded::expand(self, kind, name, args, input);
-        expanded.unwrap_or_else(|message| {
-            report::compile_error(&format!("procbox: {message}"), Span::call_site())
-        })
+        expanded.unwrap_or_else(report::Failed::into_tokens)
     }
 }

@@ -32,3 +32,34 @@ pub(crate) fn compile_error(message: &str, span: Span) -> TokenStream {
 pub(crate) fn print(level: &str, message: &str, component: &str) {
     eprintln!("{level}: {message} (from {component}, run by procbox)");
 }
+
+/// Why an expansion gave no tokens.
+pub(crate) enum Failed {
+    /// procbox's or the sandbox's own failure: a `compile_error!` saying
+    /// what to do.
+    Report(String),
+    /// The macro panicked, with this message.
+    Panicked(String),
+}
+
+impl From<String> for Failed {
+    fn from(message: String) -> Failed {
+        Failed::Report(message)
+    }
+}
+
+impl Failed {
+    /// What the entry point returns: the `compile_error!`, or, for the
+    /// macro's panic, the panic resumed with its message, which rustc catches
+    /// and reports as it reports a native macro's (`proc macro panicked`,
+    /// `help: message: ...`). Resuming runs no panic hook: nothing else is
+    /// printed.
+    pub(crate) fn into_tokens(self) -> TokenStream {
+        match self {
+            Failed::Report(message) => {
+                compile_error(&format!("procbox: {message}"), Span::call_site())
+            }
+            Failed::Panicked(message) => std::panic::resume_unwind(Box::new(message)),
+        }
+    }
+}

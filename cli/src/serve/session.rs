@@ -91,6 +91,7 @@ impl Session {
                 expand.name,
                 component.name()
             ),
+            panic: None,
         };
         self.watchdog.arm(limit, timeout);
         let result = component.expand_flat(
@@ -136,9 +137,14 @@ fn failure(error: &Error) -> ServerMessage {
     ServerMessage::Failed(Failure {
         kind: error.failure_kind(),
         message: error.to_string(),
+        panic: error.panic_message().map(str::to_owned),
     })
 }
 
 fn failed(kind: FailureKind, message: String) -> ServerMessage {
-    ServerMessage::Failed(Failure { kind, message })
+    ServerMessage::Failed(Failure {
+        kind,
+        message,
+        panic: None,
+    })
 }

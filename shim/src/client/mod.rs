@@ -21,6 +21,7 @@ use procbox_protocol::{
     ServerMessage,
 };
 
+use crate::report::Failed;
 use crate::tokens::{SpanTable, flatten, unflatten};
 use crate::{Component, depend, report, spans};
 use server::{Fault, Server};
@@ -36,14 +37,14 @@ const LOADING: Duration = Duration::from_secs(600);
 /// This rustc process's server, once started.
 static SERVER: Mutex<Option<Server>> = Mutex::new(None);
 
-/// Runs one expansion; an error is the message for `compile_error!`.
+/// Runs one expansion.
 pub(crate) fn expand(
     component: &Component,
     kind: MacroKind,
     name: &str,
     args: Option<TokenStream>,
     input: TokenStream,
-) -> Result<TokenStream, String> {
+) -> Result<TokenStream, Failed> {
     let mut spans = SpanTable::new();
     let mut flat_input = tree::TokenStream::new();
     flatten(input, &mut spans, &mut flat_input);
@@ -100,7 +101,7 @@ fn from_server(
     flat_args: Option<tree::TokenStream>,
     grants: Grants,
     spans: &mut SpanTable,
-) -> Result<Expanded, String> {
+) -> Result<Expanded, Failed> {
     let file = proc_macro::Span::call_site()
         .local_file()
         .map(|path| path.to_string_lossy().into_owned());
@@ -133,13 +134,18 @@ fn from_server(
             if let Some(server) = guard.take() {
                 server.kill();
             }
-            return Err(format!(
+            return Err(Failed::Report(format!(
                 "{} (this shim's limit: to change it, generate the shim again with \
                  `procbox shim --timeout SECONDS`)",
                 failure.message
-            ));
+            )));
         }
-        Ok(Err(failure)) => return Err(failure.message),
+        Ok(Err(failure)) => {
+            return Err(match failure.panic {
+                Some(panic) => Failed::Panicked(panic),
+                None => Failed::Report(failure.message),
+            });
+        }
         Err(fault) => {
             let program = guard
                 .as_ref()
@@ -148,7 +154,7 @@ fn from_server(
             if let Some(server) = guard.take() {
                 server.kill();
             }
-            return Err(match fault {
+            return Err(Failed::Report(match fault {
                 Fault::Stopped(message) => {
                     format!("{message}\n(the next expansion starts a new server)")
                 }
@@ -157,7 +163,7 @@ fn from_server(
                      procbox server ({program}) did not report it: the server was killed",
                     component.file, component.timeout
                 ),
-            });
+            }));
         }
     };
     drop(guard);
