@@ -178,20 +178,10 @@ pub const CRATES: &[Crate] = &[
 ];
 
 /// Differences understood, with the reason the table gives.
-pub const KNOWN: &[(&str, &str)] = &[
-    (
-        "strum_macros",
-        "it reads `STRUM_DEBUG`, so the shim adds \
+pub const KNOWN: &[(&str, &str)] = &[(
+    "strum_macros",
+    "it reads `STRUM_DEBUG`, so the shim adds \
          `const _: Option<&str> = option_env!(\"STRUM_DEBUG\");` after the output: rustc then lists \
          the variable in its dep-info and cargo expands again when it changes (the native macro \
          reads it without telling cargo). The rest is identical",
-    ),
-    (
-        "derive-new",
-        "a macro that panics (here, on an unknown `#[new(..)]` key) is reported by the shim as \
-     `error: procbox: macro `new` in derive_new.wasm panicked at FILE:LINE: MESSAGE`, where rustc \
-     says `error: proc-macro derive panicked` with `help: message: MESSAGE`: the same message \
-     and place in the user's code, worded differently (the shim reports every failure as a \
-     `compile_error!` naming the macro and component, never by panicking inside rustc)",
-    ),
-];
+)];
