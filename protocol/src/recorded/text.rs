@@ -87,7 +87,7 @@ impl Entry {
         if checksum_line.strip_prefix("checksum ") != Some(&checksum(body.as_bytes())) {
             return Err("the checksum does not match (torn, truncated or edited)".into());
         }
-        let mut lines = Lines(body.lines());
+        let mut lines = Lines { text: body, at: 0 };
         let key = lines.field("key")?.parse()?;
         let (kind, name) = lines
             .field("macro")?
@@ -114,7 +114,7 @@ impl Entry {
         let input_text = lines.section("input")?;
         let output_text = lines.section("output")?;
         let input = lines.stream("input tokens")?;
-        let args = match lines.0.clone().next() {
+        let args = match lines.peek() {
             Some("arguments none") => {
                 lines.next()?;
                 None
@@ -126,7 +126,7 @@ impl Entry {
         let diagnostics = (0..lines.count("diagnostics")?)
             .map(|_| parse_diagnostic(lines.next()?))
             .collect::<Result<_, String>>()?;
-        if lines.0.next().is_some() {
+        if lines.next().is_ok() {
             return Err("text after the last diagnostic".into());
         }
         Ok(Entry {
@@ -151,11 +151,33 @@ impl Entry {
 }
 
 /// The lines of an entry's body, read in order.
-struct Lines<'a>(std::str::Lines<'a>);
+///
+/// The shim parses entries inside rustc in the consumer's profile, usually
+/// unoptimized, where `std`'s generic string searches cost tens of
+/// instructions a byte: lines and words are found here with plain byte
+/// loops (a warm-cache rebuild spent half its time in this parser).
+struct Lines<'a> {
+    text: &'a str,
+    /// Where the next line starts.
+    at: usize,
+}
 
 impl<'a> Lines<'a> {
     fn next(&mut self) -> Result<&'a str, String> {
-        self.0.next().ok_or_else(|| "truncated".to_owned())
+        let line = self.peek().ok_or_else(|| "truncated".to_owned())?;
+        self.at += line.len() + 1;
+        Ok(line)
+    }
+
+    /// The next line, without its `\n`.
+    fn peek(&self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        if self.at >= bytes.len() {
+            return None;
+        }
+        let end = find_byte(bytes, self.at, b'\n').unwrap_or(bytes.len());
+        // Byte boundaries of ASCII `\n` are character boundaries.
+        self.text.get(self.at..end)
     }
 
     /// The rest of the next line, which must start with `name `.
@@ -306,9 +328,22 @@ fn whole_string(text: &str) -> Result<String, String> {
 
 /// A span handle, `#N`.
 fn handle(word: &str) -> Result<u32, String> {
-    word.strip_prefix('#')
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| format!("bad span `{word}`"))
+    let bad = || format!("bad span `{word}`");
+    let digits = match word.as_bytes() {
+        [b'#', digits @ ..] if !digits.is_empty() => digits,
+        _ => return Err(bad()),
+    };
+    let mut value: u32 = 0;
+    for &digit in digits {
+        if !digit.is_ascii_digit() {
+            return Err(bad());
+        }
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u32::from(digit - b'0')))
+            .ok_or_else(bad)?;
+    }
+    Ok(value)
 }
 
 fn token_text(token: &Token, stream: &TokenStream) -> String {
@@ -346,10 +381,28 @@ fn token_text(token: &Token, stream: &TokenStream) -> String {
     }
 }
 
+/// The index of the first `byte` in `bytes` from `from`.
+fn find_byte(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
+    let mut at = from;
+    while at < bytes.len() {
+        if bytes[at] == byte {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// `text` split at its first space (an ASCII byte, so a boundary).
+fn split_word(text: &str) -> Option<(&str, &str)> {
+    let at = find_byte(text.as_bytes(), 0, b' ')?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
 fn parse_token(line: &str, stream: &mut TokenStream) -> Result<Token, String> {
     let bad = || format!("bad token `{line}`");
-    let (kind, rest) = line.split_once(' ').ok_or_else(bad)?;
-    let (span, rest) = rest.split_once(' ').ok_or_else(bad)?;
+    let (kind, rest) = split_word(line).ok_or_else(bad)?;
+    let (span, rest) = split_word(rest).ok_or_else(bad)?;
     let mut push = |s: &str| stream.push_text(s);
     Ok(match kind {
         "group" => {
@@ -384,7 +437,7 @@ fn parse_token(line: &str, stream: &mut TokenStream) -> Result<Token, String> {
             })
         }
         "punct" => {
-            let (spacing, ch) = rest.split_once(' ').ok_or_else(bad)?;
+            let (spacing, ch) = split_word(rest).ok_or_else(bad)?;
             let spacing = match spacing {
                 "alone" => Spacing::Alone,
                 "joint" => Spacing::Joint,
