@@ -95,10 +95,11 @@ impl Fnv {
 }
 
 /// The entry's checksum, as 16 hex digits: `std`'s SipHash (its
-/// `DefaultHasher`), which runs at full speed even in the shim, which cargo
-/// builds unoptimized in the dev profile (`std` never is). Should a Rust
-/// release change that hasher, entries written by one side read as damaged
-/// by the other: misses, never a wrong expansion.
+/// `DefaultHasher`). Should a Rust release change that hasher, entries
+/// written by one side read as damaged by the other: misses, never a wrong
+/// expansion. (Inside rustc it runs unoptimized with the shim, at about 36
+/// instructions a byte; a word-at-a-time hash written here was slower
+/// still in debug code, see BENCHMARKS.md.)
 pub(super) fn checksum(bytes: &[u8]) -> String {
     let mut hash = DefaultHasher::new();
     hash.write(bytes);
@@ -168,5 +169,28 @@ impl FromStr for Key {
                 .map_err(|_| format!("bad key `{hex}`")),
             false => Err(format!("bad key `{hex}`")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checksum;
+
+    #[test]
+    fn the_checksum_changes_with_any_byte_and_with_the_length() {
+        let text = b"procbox: every byte of an entry counts, in any position 0123456789".to_vec();
+        let base = checksum(&text);
+        assert_eq!(base.len(), 16);
+        for at in 0..text.len() {
+            let mut edited = text.clone();
+            edited[at] ^= 1;
+            assert_ne!(checksum(&edited), base, "a change at byte {at} went unseen");
+        }
+        // Truncated, or padded with what the tail's zeroes would be.
+        assert_ne!(checksum(&text[..text.len() - 1]), base);
+        let mut padded = text.clone();
+        padded.push(0);
+        assert_ne!(checksum(&padded), base);
+        assert_ne!(checksum(b""), checksum(b"\0"));
     }
 }
