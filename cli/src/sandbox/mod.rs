@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use procbox_host::protocol::grants::Grant;
-use toml_edit::{DocumentMut, InlineTable, Item, Table, value};
+
+mod workspace;
 
 use crate::load::Loader;
 use crate::port::{self, Declare, PortArgs, toolchain::Toolchain};
@@ -113,7 +114,11 @@ pub fn sandbox(loader: &Loader, args: &SandboxArgs) -> anyhow::Result<ExitCode> 
 
     let manifest = root.join("Cargo.toml");
     let relative = format!("{SHIM_DIR}/{name}");
-    edit_manifest(&manifest, |doc| add_patch(doc, name, &relative))?;
+    workspace::edit(&manifest, |doc| {
+        workspace::add_patch(doc, name, &relative)?;
+        workspace::optimize_runtime(doc);
+        Ok(())
+    })?;
 
     println!(
         "{name} {} is sandboxed: its port is {} ({}), the shim {}",
@@ -128,6 +133,12 @@ pub fn sandbox(loader: &Loader, args: &SandboxArgs) -> anyhow::Result<ExitCode> 
         manifest.display()
     );
     println!("commit {relative}/ with the project: it holds the component it runs");
+    println!(
+        "the shims' runtime (procbox-shim, procbox-protocol) builds optimized: \
+         [profile.dev.package.*] and [profile.release.package.*] in {} say so, as cargo would \
+         otherwise build it unoptimized inside rustc",
+        manifest.display()
+    );
     if !ported.needs.is_empty() {
         println!(
             "its source reads these; if an expansion fails naming a capability, sandbox it again \
@@ -148,7 +159,10 @@ pub fn unsandbox(args: &UnsandboxArgs) -> anyhow::Result<ExitCode> {
     let name = args.krate.as_str();
     let relative = format!("{SHIM_DIR}/{name}");
     let manifest = root.join("Cargo.toml");
-    edit_manifest(&manifest, |doc| remove_patch(doc, name, &relative))?;
+    workspace::edit(&manifest, |doc| {
+        workspace::remove_patch(doc, name, &relative, SHIM_DIR)?;
+        Ok(())
+    })?;
     let shim_dir = root.join(SHIM_DIR).join(name);
     if shim::is_generated(&shim_dir) {
         std::fs::remove_dir_all(&shim_dir)
@@ -254,114 +268,4 @@ fn find_dependency(
             .to_owned(),
         features,
     })
-}
-
-fn edit_manifest(
-    path: &Path,
-    edit: impl FnOnce(&mut DocumentMut) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut doc: DocumentMut = text
-        .parse()
-        .with_context(|| format!("{} is not valid TOML", path.display()))?;
-    edit(&mut doc).with_context(|| format!("in {}", path.display()))?;
-    std::fs::write(path, doc.to_string())
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// `[patch.crates-io] name = { path = "procbox/name" }`.
-fn add_patch(doc: &mut DocumentMut, name: &str, path: &str) -> anyhow::Result<()> {
-    let patch = doc
-        .entry("patch")
-        .or_insert_with(|| {
-            let mut table = Table::new();
-            table.set_implicit(true);
-            Item::Table(table)
-        })
-        .as_table_like_mut()
-        .context("`patch` is not a table")?;
-    let registry = patch
-        .entry("crates-io")
-        .or_insert(Item::Table(Table::new()))
-        .as_table_like_mut()
-        .context("[patch.crates-io] is not a table")?;
-    if let Some(existing) = registry.get(name) {
-        let ours = existing.get("path").and_then(Item::as_str) == Some(path);
-        if !ours {
-            bail!(
-                "[patch.crates-io] already patches {name} ({}): remove that entry first",
-                existing.to_string().trim()
-            );
-        }
-    }
-    let mut entry = InlineTable::new();
-    entry.insert("path", path.into());
-    registry.insert(name, value(entry));
-    Ok(())
-}
-
-/// Removes the entry [`add_patch`] made, and the tables it leaves empty;
-/// refuses to remove an entry it did not make.
-fn remove_patch(doc: &mut DocumentMut, name: &str, path: &str) -> anyhow::Result<()> {
-    let Some(patch) = doc.get_mut("patch").and_then(Item::as_table_like_mut) else {
-        bail!("there is no [patch.crates-io] entry for {name}: it is not sandboxed here");
-    };
-    let Some(registry) = patch.get_mut("crates-io").and_then(Item::as_table_like_mut) else {
-        bail!("there is no [patch.crates-io] entry for {name}: it is not sandboxed here");
-    };
-    match registry.get(name) {
-        None => bail!("there is no [patch.crates-io] entry for {name}: it is not sandboxed here"),
-        Some(entry) if entry.get("path").and_then(Item::as_str) != Some(path) => bail!(
-            "[patch.crates-io] {name} is not procbox's ({}): left as it is",
-            entry.to_string().trim()
-        ),
-        Some(_) => {}
-    }
-    registry.remove(name);
-    if registry.is_empty() {
-        patch.remove("crates-io");
-    }
-    if patch.is_empty() {
-        doc.remove("patch");
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_patch_is_added_and_removed_and_nothing_else_changes() {
-        let text = "[workspace]\nmembers = [\"app\"]  # the app\n";
-        let mut doc: DocumentMut = text.parse().expect("toml");
-        add_patch(&mut doc, "serde_derive", "procbox/serde_derive").expect("adds");
-        add_patch(&mut doc, "serde_derive", "procbox/serde_derive").expect("again");
-        let patched = doc.to_string();
-        assert!(
-            patched.ends_with(
-                "\n[patch.crates-io]\nserde_derive = { path = \"procbox/serde_derive\" }\n"
-            ),
-            "{patched}"
-        );
-        remove_patch(&mut doc, "serde_derive", "procbox/serde_derive").expect("removes");
-        assert_eq!(doc.to_string(), text);
-        assert!(remove_patch(&mut doc, "serde_derive", "procbox/serde_derive").is_err());
-    }
-
-    #[test]
-    fn a_patch_that_is_not_procbox_s_is_left_alone() {
-        let text = "[patch.crates-io]\nserde_derive = { git = \"https://example.com/fork\" }\n";
-        let mut doc: DocumentMut = text.parse().expect("toml");
-        let err = add_patch(&mut doc, "serde_derive", "procbox/serde_derive").expect_err("theirs");
-        assert!(
-            err.to_string().contains("already patches serde_derive"),
-            "{err}"
-        );
-        let err =
-            remove_patch(&mut doc, "serde_derive", "procbox/serde_derive").expect_err("theirs");
-        assert!(err.to_string().contains("not procbox's"), "{err}");
-        assert_eq!(doc.to_string(), text);
-    }
 }
