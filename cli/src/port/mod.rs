@@ -167,14 +167,20 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         rustc: toolchain.rustc_version(&crate_dir)?,
         procbox: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    let (manifest, lib_name) = cargo_toml::port(
-        &original_manifest,
-        &manifest_path,
-        &sdk,
-        &declared,
-        &provenance,
-    )?;
-    write(&manifest_path, &manifest)?;
+    // Written twice: the lockfile's hash goes into the manifest once the
+    // lockfile is resolved (which the manifest's metadata does not change).
+    let write_manifest = |provenance: &Provenance| -> anyhow::Result<(String, String)> {
+        let (manifest, lib_name) = cargo_toml::port(
+            &original_manifest,
+            &manifest_path,
+            &sdk,
+            &declared,
+            provenance,
+        )?;
+        write(&manifest_path, &manifest)?;
+        Ok((manifest, lib_name))
+    };
+    let (_, lib_name) = write_manifest(&provenance)?;
 
     let needs = rewrite_sources(&crate_dir, &label, &mut diff)?;
 
@@ -195,17 +201,8 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         procbox_tree: &procbox_tree,
         remapped_name: &label.replace(' ', "-"),
     };
-    // The lockfile's hash goes into the manifest, which does not change
-    // what the lockfile resolves.
     provenance.lockfile = build.lock(Some(&procbox_tree.join("Cargo.lock")))?;
-    let (manifest, _) = cargo_toml::port(
-        &original_manifest,
-        &manifest_path,
-        &sdk,
-        &declared,
-        &provenance,
-    )?;
-    write(&manifest_path, &manifest)?;
+    let (manifest, _) = write_manifest(&provenance)?;
     diff.insert_str(0, &unified("Cargo.toml", &original_manifest, &manifest));
 
     let built = build
