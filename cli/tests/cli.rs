@@ -785,7 +785,7 @@ fn cache_commands_list_show_count_and_clear_recorded_expansions() {
         "{list}"
     );
     let shown = stdout(&run(&["cache", "show", "ToJson"]));
-    assert_eq!(shown.matches("procbox expansion 2\n").count(), 2, "{shown}");
+    assert_eq!(shown.matches("procbox expansion 3\n").count(), 2, "{shown}");
     assert!(shown.contains("\nstruct A {\n    x: i32,\n}\n"), "{shown}");
     let missing = run(&["cache", "show", "Nothing"]);
     assert!(!missing.status.success());

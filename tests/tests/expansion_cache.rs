@@ -372,7 +372,7 @@ fn an_entry_reads_as_a_review_of_the_expansion() {
     assert_eq!(entry.macro_name, "ToJson");
     assert_eq!(entry.expanded_at.as_deref(), Some("src/shapes.rs:1"));
     let text = &entry.text;
-    assert!(text.starts_with("procbox expansion 2\nchecksum "), "{text}");
+    assert!(text.starts_with("procbox expansion 3\nchecksum "), "{text}");
     assert!(text.contains("\nmacro derive ToJson\n"), "{text}");
     assert!(
         text.contains(&format!("sha256 {}", component.hash())),

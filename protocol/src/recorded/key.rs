@@ -13,7 +13,6 @@
 //! [`Entry::is_for`]: super::Entry::is_for
 
 use std::fmt;
-use std::hash::{DefaultHasher, Hasher};
 use std::str::FromStr;
 
 use crate::grants::{Grants, Value};
@@ -94,16 +93,46 @@ impl Fnv {
     }
 }
 
-/// The entry's checksum, as 16 hex digits: `std`'s SipHash (its
-/// `DefaultHasher`). Should a Rust release change that hasher, entries
-/// written by one side read as damaged by the other: misses, never a wrong
-/// expansion. (Inside rustc it runs unoptimized with the shim, at about 36
-/// instructions a byte; a word-at-a-time hash written here was slower
-/// still in debug code, see BENCHMARKS.md.)
+/// The entry's checksum, as 16 hex digits: CRC-64/XZ (the polynomial of
+/// ECMA-182, reflected), which catches every burst of up to 64 changed
+/// bits and, as any 64-bit checksum, all but one in 2^64 other damage.
+///
+/// It is defined here, not borrowed from `std` (whose `DefaultHasher` may
+/// change between Rust releases), because the shim, built by the user's
+/// toolchain, and the host, built by procbox's, must agree on it.
 pub(super) fn checksum(bytes: &[u8]) -> String {
-    let mut hash = DefaultHasher::new();
-    hash.write(bytes);
-    format!("{:016x}", hash.finish())
+    let mut crc = !0u64;
+    let mut at = 0;
+    while at < bytes.len() {
+        crc = CRC_TABLE[((crc as u8) ^ bytes[at]) as usize] ^ (crc >> 8);
+        at += 1;
+    }
+    format!("{:016x}", !crc)
+}
+
+/// CRC-64/XZ's table: the remainder of each byte value, built at compile
+/// time. A `static`, not a `const`: unoptimized code would copy a `const`
+/// array onto the stack at every use.
+static CRC_TABLE: [u64; 256] = crc_table();
+
+const fn crc_table() -> [u64; 256] {
+    const POLYNOMIAL: u64 = 0xc96c_5795_d787_0f42;
+    let mut table = [0u64; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let mut crc = byte as u64;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = match crc & 1 {
+                1 => (crc >> 1) ^ POLYNOMIAL,
+                _ => crc >> 1,
+            };
+            bit += 1;
+        }
+        table[byte] = crc;
+        byte += 1;
+    }
+    table
 }
 
 /// Each token's kind, delimiter or spacing and text, without span handles.
@@ -175,6 +204,13 @@ impl FromStr for Key {
 #[cfg(test)]
 mod tests {
     use super::checksum;
+
+    #[test]
+    fn the_checksum_is_crc_64_xz() {
+        // The catalogue's check value (the CRC of the nine ASCII digits).
+        assert_eq!(checksum(b"123456789"), "995dc9bbdf1939fa");
+        assert_eq!(checksum(b""), "0000000000000000");
+    }
 
     #[test]
     fn the_checksum_changes_with_any_byte_and_with_the_length() {

@@ -14,7 +14,7 @@
 //! can read:
 //!
 //! ```text
-//! procbox expansion 2
+//! procbox expansion 3
 //! checksum 5d0b2c9e…
 //! key 3f9a…
 //! macro derive ToJson
@@ -57,7 +57,7 @@ pub use key::{Key, Subject, grants_text};
 pub use replay::{HandleMap, ask_again};
 
 /// The first line of every entry: the format, and its version.
-pub const FORMAT: &str = "procbox expansion 2";
+pub const FORMAT: &str = "procbox expansion 3";
 
 /// One recorded expansion.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,13 +1,15 @@
 //! Strings in entries: quoted as Rust's `{:?}` writes them, and read back.
 
+use std::borrow::Cow;
+
 /// `text` quoted and escaped, on one line.
 pub(crate) fn quote(text: &str) -> String {
     format!("{text:?}")
 }
 
 /// The string `quoted` holds (as [`quote`] writes it), and what follows it
-/// on the line.
-pub(crate) fn unquote(quoted: &str) -> Result<(String, &str), String> {
+/// on the line; borrowed from `quoted` when it has no escapes.
+pub(crate) fn unquote(quoted: &str) -> Result<(Cow<'_, str>, &str), String> {
     let rest = quoted
         .strip_prefix('"')
         .ok_or_else(|| format!("expected a quoted string at `{}`", clip(quoted)))?;
@@ -22,14 +24,14 @@ pub(crate) fn unquote(quoted: &str) -> Result<(String, &str), String> {
     if end < bytes.len() && bytes[end] == b'"' {
         // ASCII bytes are character boundaries.
         if let (Some(string), Some(after)) = (rest.get(..end), rest.get(end + 1..)) {
-            return Ok((string.to_owned(), after));
+            return Ok((Cow::Borrowed(string), after));
         }
     }
     let mut out = String::new();
     let mut chars = rest.char_indices();
     while let Some((at, c)) = chars.next() {
         match c {
-            '"' => return Ok((out, &rest[at + 1..])),
+            '"' => return Ok((Cow::Owned(out), &rest[at + 1..])),
             '\\' => {
                 let escaped = match chars.next() {
                     Some((_, 'n')) => '\n',
@@ -89,7 +91,7 @@ mod tests {
             assert!(!quoted.contains('\n'), "{quoted}");
             let line = format!("{quoted} tail");
             let (back, rest) = unquote(&line).expect("unquotes");
-            assert_eq!((back.as_str(), rest), (text, " tail"));
+            assert_eq!((&*back, rest), (text, " tail"));
         }
     }
 

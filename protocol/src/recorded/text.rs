@@ -1,6 +1,8 @@
 //! An [`Entry`] as text: [`Entry::to_text`] and [`Entry::parse`] (the
 //! format is described in the module above).
 
+use std::borrow::Cow;
+
 use super::key::checksum;
 use super::quote::{quote, unquote};
 use super::{Entry, FORMAT, FileRead, Fingerprint};
@@ -96,15 +98,16 @@ impl Entry {
         let kind = parse_kind(kind)?;
         let name = name.to_owned();
         let (component, hash) = unquote(lines.field("component")?)?;
+        let component = component.into_owned();
         let component_hash = hash
             .strip_prefix(" sha256 ")
             .ok_or("bad `component` line")?
             .to_owned();
         let expanded_at = match lines.field("expanded at")? {
             "unknown" => None,
-            quoted => Some(unquote(quoted)?.0),
+            quoted => Some(unquote(quoted)?.0.into_owned()),
         };
-        let grants = unquote(lines.field("grants")?)?.0;
+        let grants = unquote(lines.field("grants")?)?.0.into_owned();
         let queries = (0..lines.count("span queries")?)
             .map(|_| parse_query(lines.next()?))
             .collect::<Result<_, String>>()?;
@@ -153,9 +156,9 @@ impl Entry {
 /// The lines of an entry's body, read in order.
 ///
 /// The shim parses entries inside rustc in the consumer's profile, usually
-/// unoptimized, where `std`'s generic string searches cost tens of
-/// instructions a byte: lines and words are found here with plain byte
-/// loops (a warm-cache rebuild spent half its time in this parser).
+/// unoptimized, where `std`'s generic string searches and slicing cost tens
+/// of instructions a byte and every small helper is a call: lines and words
+/// are found here with plain index loops, and a line is sliced once.
 struct Lines<'a> {
     text: &'a str,
     /// Where the next line starts.
@@ -164,20 +167,25 @@ struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     fn next(&mut self) -> Result<&'a str, String> {
-        let line = self.peek().ok_or_else(|| "truncated".to_owned())?;
-        self.at += line.len() + 1;
-        Ok(line)
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        if start >= bytes.len() {
+            return Err("truncated".into());
+        }
+        let mut end = start;
+        while end < bytes.len() && bytes[end] != b'\n' {
+            end += 1;
+        }
+        self.at = end + 1;
+        // Byte boundaries of ASCII `\n` are character boundaries.
+        self.text
+            .get(start..end)
+            .ok_or_else(|| "truncated".to_owned())
     }
 
     /// The next line, without its `\n`.
     fn peek(&self) -> Option<&'a str> {
-        let bytes = self.text.as_bytes();
-        if self.at >= bytes.len() {
-            return None;
-        }
-        let end = find_byte(bytes, self.at, b'\n').unwrap_or(bytes.len());
-        // Byte boundaries of ASCII `\n` are character boundaries.
-        self.text.get(self.at..end)
+        Lines { ..*self }.next().ok()
     }
 
     /// The rest of the next line, which must start with `name `.
@@ -190,29 +198,65 @@ impl<'a> Lines<'a> {
 
     fn count(&mut self, name: &str) -> Result<usize, String> {
         let field = self.field(name)?;
-        field
-            .parse()
-            .map_err(|_| format!("bad count `{field}` for `{name}`"))
+        number(field)
+            .map(|n| n as usize)
+            .ok_or_else(|| format!("bad count `{field}` for `{name}`"))
     }
 
     /// A stream of `count` token lines.
     fn stream(&mut self, name: &str) -> Result<TokenStream, String> {
+        let count = self.count(name)?;
         let mut stream = TokenStream::new();
-        for _ in 0..self.count(name)? {
+        stream.tokens.reserve(count);
+        for _ in 0..count {
             let token = parse_token(self.next()?, &mut stream)?;
             stream.tokens.push(token);
         }
         Ok(stream)
     }
 
-    /// A section of `count` free lines.
+    /// A section of `count` free lines, each with its `\n`.
     fn section(&mut self, name: &str) -> Result<String, String> {
-        let mut text = String::new();
-        for _ in 0..self.count(name)? {
-            text.push_str(self.next()?);
-            text.push('\n');
+        let count = self.count(name)?;
+        let start = self.at;
+        for _ in 0..count {
+            self.next()?;
         }
-        Ok(text)
+        // Past the end when the last line had no `\n`: truncated, as the
+        // body goes on after every section.
+        Ok(self
+            .text
+            .get(start..self.at)
+            .ok_or_else(|| "truncated".to_owned())?
+            .to_owned())
+    }
+}
+
+/// The words of a token line, split at single spaces.
+struct Words<'a> {
+    line: &'a str,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    /// The next word; `None` at the end of the line.
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.line.as_bytes();
+        let start = self.at;
+        if start > bytes.len() {
+            return None;
+        }
+        let mut end = start;
+        while end < bytes.len() && bytes[end] != b' ' {
+            end += 1;
+        }
+        self.at = end + 1;
+        self.line.get(start..end)
+    }
+
+    /// The rest of the line after the words read (which may hold spaces).
+    fn rest(&self) -> Option<&'a str> {
+        self.line.get(self.at..)
     }
 }
 
@@ -301,10 +345,10 @@ fn parse_query(line: &str) -> Result<(SpanQuery, SpanAnswer), String> {
                 .parse()
                 .map_err(|_| format!("bad number `{answer}`"))?,
         ),
-        SpanQuery::File(_) => SpanAnswer::Text(whole_string(answer)?),
+        SpanQuery::File(_) => SpanAnswer::Text(whole_string(answer)?.into_owned()),
         SpanQuery::SourceText(_) | SpanQuery::LocalFile(_) => SpanAnswer::MaybeText(match answer {
             "none" => None,
-            quoted => Some(whole_string(quoted)?),
+            quoted => Some(whole_string(quoted)?.into_owned()),
         }),
         SpanQuery::Join(..) => SpanAnswer::MaybeSpan(match answer {
             "none" => None,
@@ -319,7 +363,7 @@ fn parse_query(line: &str) -> Result<(SpanQuery, SpanAnswer), String> {
 }
 
 /// A quoted string that is the whole of `text`.
-fn whole_string(text: &str) -> Result<String, String> {
+fn whole_string(text: &str) -> Result<Cow<'_, str>, String> {
     match unquote(text)? {
         (string, "") => Ok(string),
         _ => Err(format!("text after the string in `{text}`")),
@@ -328,22 +372,33 @@ fn whole_string(text: &str) -> Result<String, String> {
 
 /// A span handle, `#N`.
 fn handle(word: &str) -> Result<u32, String> {
-    let bad = || format!("bad span `{word}`");
-    let digits = match word.as_bytes() {
-        [b'#', digits @ ..] if !digits.is_empty() => digits,
-        _ => return Err(bad()),
-    };
-    let mut value: u32 = 0;
-    for &digit in digits {
-        if !digit.is_ascii_digit() {
-            return Err(bad());
-        }
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u32::from(digit - b'0')))
-            .ok_or_else(bad)?;
+    match word.as_bytes().first() {
+        Some(b'#') => word.get(1..).and_then(number),
+        _ => None,
     }
-    Ok(value)
+    .ok_or_else(|| format!("bad span `{word}`"))
+}
+
+/// A decimal number that fits in a `u32`, digits only.
+fn number(digits: &str) -> Option<u32> {
+    let bytes = digits.as_bytes();
+    if bytes.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let digit = bytes[at];
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + (digit - b'0') as u64;
+        if value > u32::MAX as u64 {
+            return None;
+        }
+        at += 1;
+    }
+    Some(value as u32)
 }
 
 fn token_text(token: &Token, stream: &TokenStream) -> String {
@@ -381,82 +436,62 @@ fn token_text(token: &Token, stream: &TokenStream) -> String {
     }
 }
 
-/// The index of the first `byte` in `bytes` from `from`.
-fn find_byte(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
-    let mut at = from;
-    while at < bytes.len() {
-        if bytes[at] == byte {
-            return Some(at);
-        }
-        at += 1;
-    }
-    None
-}
-
-/// `text` split at its first space (an ASCII byte, so a boundary).
-fn split_word(text: &str) -> Option<(&str, &str)> {
-    let at = find_byte(text.as_bytes(), 0, b' ')?;
-    Some((text.get(..at)?, text.get(at + 1..)?))
-}
-
 fn parse_token(line: &str, stream: &mut TokenStream) -> Result<Token, String> {
     let bad = || format!("bad token `{line}`");
-    let (kind, rest) = split_word(line).ok_or_else(bad)?;
-    let (span, rest) = split_word(rest).ok_or_else(bad)?;
-    let mut push = |s: &str| stream.push_text(s);
-    Ok(match kind {
-        "group" => {
-            let delimiter = match span {
-                "(" => Delimiter::Parenthesis,
-                "{" => Delimiter::Brace,
-                "[" => Delimiter::Bracket,
-                "none" => Delimiter::None,
-                _ => return Err(bad()),
-            };
-            let words: Vec<&str> = rest.split(' ').collect();
-            let [span, open, close, len] = words[..] else {
-                return Err(bad());
-            };
-            Token::Group(GroupToken {
-                delimiter,
-                span: handle(span)?,
-                span_open: handle(open)?,
-                span_close: handle(close)?,
-                len: len.parse().map_err(|_| bad())?,
-            })
+    let mut words = Words { line, at: 0 };
+    let kind = words.next().ok_or_else(bad)?;
+    if kind == "group" {
+        let delimiter = match words.next().ok_or_else(bad)? {
+            "(" => Delimiter::Parenthesis,
+            "{" => Delimiter::Brace,
+            "[" => Delimiter::Bracket,
+            "none" => Delimiter::None,
+            _ => return Err(bad()),
+        };
+        let mut next_handle = || handle(words.next().ok_or_else(bad)?);
+        let (span, span_open, span_close) = (next_handle()?, next_handle()?, next_handle()?);
+        let len = words.next().and_then(number).ok_or_else(bad)?;
+        if words.next().is_some() {
+            return Err(bad());
         }
+        return Ok(Token::Group(GroupToken {
+            delimiter,
+            span,
+            span_open,
+            span_close,
+            len,
+        }));
+    }
+    let span = handle(words.next().ok_or_else(bad)?)?;
+    Ok(match kind {
         "ident" => {
+            let rest = words.rest().ok_or_else(bad)?;
             let (is_raw, name) = match rest.strip_prefix("r#") {
                 Some(name) => (true, name),
                 None => (false, rest),
             };
             Token::Ident(IdentToken {
-                text: push(name),
+                text: stream.push_text(name),
                 is_raw,
-                span: handle(span)?,
+                span,
             })
         }
         "punct" => {
-            let (spacing, ch) = split_word(rest).ok_or_else(bad)?;
-            let spacing = match spacing {
+            let spacing = match words.next().ok_or_else(bad)? {
                 "alone" => Spacing::Alone,
                 "joint" => Spacing::Joint,
                 _ => return Err(bad()),
             };
-            let ch = whole_string(ch)?;
+            let ch = whole_string(words.rest().ok_or_else(bad)?)?;
             let mut chars = ch.chars();
             let (Some(ch), None) = (chars.next(), chars.next()) else {
                 return Err(bad());
             };
-            Token::Punct(PunctToken {
-                ch,
-                spacing,
-                span: handle(span)?,
-            })
+            Token::Punct(PunctToken { ch, spacing, span })
         }
         "literal" => Token::Literal(LiteralToken {
-            text: push(&whole_string(rest)?),
-            span: handle(span)?,
+            text: stream.push_text(&whole_string(words.rest().ok_or_else(bad)?)?),
+            span,
         }),
         _ => return Err(bad()),
     })
@@ -481,7 +516,7 @@ fn parse_diagnostic(line: &str) -> Result<Diagnostic, String> {
     }
     Ok(Diagnostic {
         level,
-        message: whole_string(rest)?,
+        message: whole_string(rest)?.into_owned(),
         spans,
     })
 }
@@ -521,7 +556,10 @@ impl std::str::FromStr for FileRead {
             "absent" if rest.is_empty() => Fingerprint::Absent,
             _ => return Err(bad()),
         };
-        Ok(FileRead { path, fingerprint })
+        Ok(FileRead {
+            path: path.into_owned(),
+            fingerprint,
+        })
     }
 }
 
@@ -617,6 +655,30 @@ mod tests {
     }
 
     #[test]
+    fn malformed_token_lines_are_errors() {
+        for line in [
+            "",
+            "ident",
+            "ident 4 x",
+            "ident # x",
+            "ident #4294967296 x",
+            "punct #1 alone \"ab\"",
+            "punct #1 sideways \":\"",
+            "literal #1 \"open",
+            "group { #1 #2 #3",
+            "group { #1 #2 #3 4 5",
+            "group < #1 #2 #3 4",
+            "group { #1 #2 #3 -4",
+            "token #1 x",
+        ] {
+            let mut stream = TokenStream::new();
+            assert!(parse_token(line, &mut stream).is_err(), "{line:?}");
+        }
+        assert_eq!(number("4294967295"), Some(u32::MAX));
+        assert_eq!(handle("#0"), Ok(0));
+    }
+
+    #[test]
     fn any_change_to_an_entry_is_detected() {
         let text = entry().to_text();
         // Every single-byte change and every truncation of the body.
@@ -629,7 +691,7 @@ mod tests {
             }
             assert!(Entry::parse(&text[..at]).is_err(), "cut at {at}");
         }
-        let foreign = text.replacen("procbox expansion 2", "procbox expansion 3", 1);
+        let foreign = text.replacen("procbox expansion 3", "procbox expansion 4", 1);
         let err = Entry::parse(&foreign).expect_err("another format");
         assert!(err.contains("not an entry of this format"), "{err}");
     }
