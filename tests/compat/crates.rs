@@ -175,6 +175,13 @@ pub const CRATES: &[Crate] = &[
         env: &[],
         fs_read: false,
     },
+    // Edition 2015, and its entry attribute inside `cfg_attr`.
+    Crate {
+        name: "derivative",
+        dependencies: "derivative = \"2\"",
+        env: &[],
+        fs_read: false,
+    },
 ];
 
 /// Differences understood, with the reason the table gives.

@@ -142,7 +142,8 @@ fn main() -> ExitCode {
 }
 
 /// `old`'s table with the rows of `new` in place of those for the same
-/// crates (the notes after the table are `new`'s).
+/// crates, and after them `new`'s rows for crates `old` has not (the notes
+/// after the table are `new`'s).
 fn merge(old: &str, new: &str) -> String {
     let crate_of = |line: &str| {
         line.strip_prefix("| ")
@@ -162,6 +163,13 @@ fn merge(old: &str, new: &str) -> String {
         });
         out.push_str(replaced.copied().unwrap_or(line));
         out.push('\n');
+    }
+    let old_rows: Vec<String> = old.lines().filter_map(crate_of).collect();
+    for row in fresh {
+        if crate_of(row).is_some_and(|name| !old_rows.contains(&name)) {
+            out.push_str(row);
+            out.push('\n');
+        }
     }
     if let Some(notes) = new.find("\nDocumented differences:") {
         out.push_str(&new[notes..]);
@@ -442,4 +450,20 @@ fn brief(stderr: &str) -> String {
         .take(160)
         .collect::<String>()
         .replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+
+    #[test]
+    fn merging_replaces_rows_and_adds_new_crates_at_the_end() {
+        let old = "\n| crate | v |\n|---|---|\n| a | 1 |\n| b | 1 |\n\nold notes\n";
+        let new =
+            "| crate | v |\n|---|---|\n| b | 2 |\n| c | 1 |\n\nDocumented differences:\n- x\n";
+        assert_eq!(
+            merge(old, new),
+            "| crate | v |\n|---|---|\n| a | 1 |\n| b | 2 |\n| c | 1 |\n\nDocumented differences:\n- x\n"
+        );
+    }
 }

@@ -230,7 +230,7 @@ fn rewrite_sources(
     diff: &mut String,
 ) -> anyhow::Result<Vec<String>> {
     let mut needs = Vec::new();
-    let root = lib_root(crate_dir)?;
+    let (root, edition) = lib_root(crate_dir)?;
     let mut pending = vec![(root, true)];
     let mut seen = BTreeSet::new();
     while let Some((file, is_root)) = pending.pop() {
@@ -245,7 +245,7 @@ fn rewrite_sources(
         let text = std::fs::read_to_string(&file)
             .with_context(|| format!("cannot read {}", file.display()))?;
         let edits = if is_root {
-            let edits = rust_source::edit_root(&file, &text)?;
+            let edits = rust_source::edit_root(&file, &text, edition)?;
             rust_source::check_root(&edits, label)?;
             edits
         } else {
@@ -270,8 +270,8 @@ fn rewrite_sources(
     Ok(needs)
 }
 
-/// The crate root: `[lib] path`, else `src/lib.rs`.
-fn lib_root(crate_dir: &Path) -> anyhow::Result<PathBuf> {
+/// The crate root (`[lib] path`, else `src/lib.rs`) and the edition.
+fn lib_root(crate_dir: &Path) -> anyhow::Result<(PathBuf, rust_source::Edition)> {
     let text = std::fs::read_to_string(crate_dir.join("Cargo.toml"))
         .with_context(|| format!("cannot read {}", crate_dir.join("Cargo.toml").display()))?;
     let doc: toml::Table = text.parse().context("Cargo.toml is not TOML")?;
@@ -280,7 +280,17 @@ fn lib_root(crate_dir: &Path) -> anyhow::Result<PathBuf> {
         .and_then(|lib| lib.get("path"))
         .and_then(|path| path.as_str())
         .unwrap_or("src/lib.rs");
-    Ok(crate_dir.join(path))
+    // No edition is 2015; one inherited from a workspace (`--path` of a
+    // member) is a later one, as workspace inheritance is.
+    let edition = match doc
+        .get("package")
+        .and_then(|package| package.get("edition"))
+    {
+        None => rust_source::Edition::E2015,
+        Some(edition) if edition.as_str() == Some("2015") => rust_source::Edition::E2015,
+        Some(_) => rust_source::Edition::Later,
+    };
+    Ok((crate_dir.join(path), edition))
 }
 
 /// A unified diff of one file, `a/` against `b/`, or nothing if equal.

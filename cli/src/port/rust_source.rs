@@ -7,7 +7,9 @@
 //!   (when the root has none, that line is added: a `cdylib` has no
 //!   `proc_macro` in its prelude), so every `proc_macro::` path is the SDK's;
 //! - the entry attributes (`#[proc_macro_derive]`, `#[proc_macro_attribute]`,
-//!   `#[proc_macro]`) on the root's functions get the `procbox::` prefix;
+//!   `#[proc_macro]`) on the root's functions, also inside `cfg_attr`, get the
+//!   `procbox::` prefix (a 2015-edition root also gets `extern crate
+//!   procbox;`, for that prefix to resolve);
 //! - `syn::parse_macro_input!` and its imports become
 //!   `procbox::parse_macro_input!`, which parses with the crate's own `syn`;
 //! - the other `syn` calls that take rustc's `proc_macro::TokenStream`, which
@@ -75,16 +77,28 @@ impl FileEdits {
 }
 
 /// The edits for the crate root (`lib.rs`), at `path`, whose text is `text`.
-pub fn edit_root(path: &Path, text: &str) -> anyhow::Result<FileEdits> {
-    edit_file(path, text, true)
+pub fn edit_root(path: &Path, text: &str, edition: Edition) -> anyhow::Result<FileEdits> {
+    edit_file(path, text, Some(edition))
 }
 
 /// The edits for a module file of the crate.
 pub fn edit_module(path: &Path, text: &str) -> anyhow::Result<FileEdits> {
-    edit_file(path, text, false)
+    edit_file(path, text, None)
 }
 
-fn edit_file(path: &Path, text: &str, root: bool) -> anyhow::Result<FileEdits> {
+/// The crate's edition, as far as the edits care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edition {
+    /// Rust 2015: a path is relative to the crate root, which names a crate
+    /// only with `extern crate`, so the root gets `extern crate procbox;`
+    /// for the `procbox::` and `::procbox::` paths of the edits.
+    E2015,
+    /// Rust 2018 and later: crates are in every path's scope.
+    Later,
+}
+
+fn edit_file(path: &Path, text: &str, root_edition: Option<Edition>) -> anyhow::Result<FileEdits> {
+    let root = root_edition.is_some();
     // syn's offsets start after a byte-order mark.
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let file: syn::File = syn::parse_str(&text[base..])
@@ -121,7 +135,14 @@ fn edit_file(path: &Path, text: &str, root: bool) -> anyhow::Result<FileEdits> {
                 .push((end..end, " use procbox::parse_macro_input;".to_owned()));
         }
     }
+    let mut crates = Vec::new();
     if root && !visitor.extern_crate {
+        crates.push("extern crate procbox as proc_macro;");
+    }
+    if root_edition == Some(Edition::E2015) {
+        crates.push("extern crate procbox;");
+    }
+    if !crates.is_empty() {
         // After the inner attributes (`//!` docs, `#![..]`): items come after them.
         let at = file
             .attrs
@@ -130,11 +151,11 @@ fn edit_file(path: &Path, text: &str, root: bool) -> anyhow::Result<FileEdits> {
             .map(|attr| lines.range(attr.span()).end)
             .max()
             .map(|end| end + base);
-        let (at, line) = match at {
-            Some(at) => (at, "\nextern crate procbox as proc_macro;".to_owned()),
-            None => (base, "extern crate procbox as proc_macro;\n".to_owned()),
+        let (at, text) = match at {
+            Some(at) => (at, format!("\n{}", crates.join("\n"))),
+            None => (base, format!("{}\n", crates.join("\n"))),
         };
-        out.edits.push((at..at, line));
+        out.edits.push((at..at, text));
     }
     Ok(out)
 }
@@ -341,11 +362,8 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
         if self.root && self.inline_depth == 0 {
             for attr in &item.attrs {
-                if ENTRY_ATTRIBUTES
-                    .iter()
-                    .any(|name| attr.path().is_ident(name))
-                {
-                    self.insert_before(attr.path().span(), "procbox::");
+                for path in entry_attribute_paths(&attr.meta) {
+                    self.insert_before(path.span(), "procbox::");
                     self.out.entry_points += 1;
                 }
             }
@@ -456,6 +474,34 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 }
 
+/// The entry attributes in `meta`: itself, or those inside a `cfg_attr`
+/// (derivative's `#[cfg_attr(not(test), proc_macro_derive(..))]`), at any
+/// depth.
+fn entry_attribute_paths(meta: &syn::Meta) -> Vec<syn::Path> {
+    use syn::punctuated::Punctuated;
+    if ENTRY_ATTRIBUTES
+        .iter()
+        .any(|name| meta.path().is_ident(name))
+    {
+        return vec![meta.path().clone()];
+    }
+    let syn::Meta::List(list) = meta else {
+        return Vec::new();
+    };
+    if !list.path.is_ident("cfg_attr") {
+        return Vec::new();
+    }
+    // The predicate first, then the attributes it guards.
+    match list.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) {
+        Ok(metas) => metas
+            .iter()
+            .skip(1)
+            .flat_map(entry_attribute_paths)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// `syn::parse` (with or without turbofish or leading `::`).
 fn is_syn_parse(path: &syn::Path) -> bool {
     let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
@@ -538,7 +584,7 @@ mod tests {
     use super::*;
 
     fn root(text: &str) -> String {
-        let edits = edit_root(Path::new("src/lib.rs"), text).expect("parses");
+        let edits = edit_root(Path::new("src/lib.rs"), text, Edition::Later).expect("parses");
         edits.apply(text)
     }
 
@@ -557,6 +603,26 @@ mod tests {
         assert_eq!(
             root(renamed),
             "extern crate procbox as pm;\n#[procbox::proc_macro]\npub fn m(i: pm::TokenStream) -> pm::TokenStream { i }"
+        );
+    }
+
+    #[test]
+    fn a_2015_root_names_the_sdk_crate_too() {
+        let text = "#![allow(x)]\nextern crate proc_macro;\n#[proc_macro] pub fn m() {}\n";
+        let edits = edit_root(Path::new("src/lib.rs"), text, Edition::E2015).expect("parses");
+        assert_eq!(
+            edits.apply(text),
+            "#![allow(x)]\nextern crate procbox;\nextern crate procbox as proc_macro;\n\
+             #[procbox::proc_macro] pub fn m() {}\n"
+        );
+        let bare = "#[proc_macro] pub fn m() {}\n";
+        let edits = edit_root(Path::new("src/lib.rs"), bare, Edition::E2015).expect("parses");
+        assert!(
+            edits
+                .apply(bare)
+                .starts_with("extern crate procbox as proc_macro;\nextern crate procbox;\n"),
+            "{}",
+            edits.apply(bare)
         );
     }
 
@@ -630,7 +696,7 @@ mod tests {
                     let p = syn::Pat::parse_single.parse(input);\n            \
                     let s: u8 = \"1\".parse().unwrap();\n            quote!(#ast)\n        }\n    };\n}\n\
                     derive!(A => a);\n";
-        let edits = edit_root(Path::new("src/lib.rs"), text).expect("parses");
+        let edits = edit_root(Path::new("src/lib.rs"), text, Edition::Later).expect("parses");
         assert_eq!(edits.entry_points, 1);
         let ported = edits.apply(text);
         for expected in [
@@ -670,7 +736,7 @@ mod tests {
     fn entry_attributes_only_at_the_root_and_positions_survive_unicode() {
         let text = "/// é ü\nmod inner { #[proc_macro] fn not_an_entry() {} }\n\
                     /// ünïcödé\n#[proc_macro]\npub fn m() {}\n";
-        let edits = edit_root(Path::new("src/lib.rs"), text).expect("parses");
+        let edits = edit_root(Path::new("src/lib.rs"), text, Edition::Later).expect("parses");
         assert_eq!(edits.entry_points, 1);
         assert!(
             edits
@@ -680,10 +746,32 @@ mod tests {
     }
 
     #[test]
+    fn entry_attributes_under_cfg_attr_are_ported() {
+        let text = "#[cfg_attr(not(test), proc_macro_derive(D, attributes(d)))]\n\
+                    pub fn d(i: TokenStream) -> TokenStream { i }\n\
+                    #[cfg_attr(all(), cfg_attr(unix, proc_macro))]\n\
+                    pub fn m(i: TokenStream) -> TokenStream { i }\n\
+                    #[cfg_attr(not(test), inline)]\n\
+                    fn helper() {}\n";
+        let edits = edit_root(Path::new("src/lib.rs"), text, Edition::Later).expect("parses");
+        assert_eq!(edits.entry_points, 2);
+        let out = edits.apply(text);
+        assert!(
+            out.contains("#[cfg_attr(not(test), procbox::proc_macro_derive(D, attributes(d)))]"),
+            "{out}"
+        );
+        assert!(
+            out.contains("#[cfg_attr(all(), cfg_attr(unix, procbox::proc_macro))]"),
+            "{out}"
+        );
+        assert!(out.contains("#[cfg_attr(not(test), inline)]"), "{out}");
+    }
+
+    #[test]
     fn modules_are_found_where_rustc_looks() {
         let text =
             "mod a;\n#[path = \"other.rs\"] mod b;\nmod c { mod d; }\n#[proc_macro] fn m() {}";
-        let edits = edit_root(Path::new("/x/src/lib.rs"), text).expect("parses");
+        let edits = edit_root(Path::new("/x/src/lib.rs"), text, Edition::Later).expect("parses");
         assert_eq!(
             edits.modules,
             [
@@ -701,6 +789,7 @@ mod tests {
         let edits = edit_root(
             Path::new("lib.rs"),
             "#![feature(proc_macro_span)]\n#[proc_macro] fn m() {}",
+            Edition::Later,
         )
         .expect("parses");
         let err = check_root(&edits, "m").expect_err("unstable");
@@ -709,8 +798,8 @@ mod tests {
                 .contains("unstable Rust features (proc_macro_span)"),
             "{err}"
         );
-        let edits = edit_root(Path::new("lib.rs"), "fn f() {}").expect("parses");
+        let edits = edit_root(Path::new("lib.rs"), "fn f() {}", Edition::Later).expect("parses");
         assert!(check_root(&edits, "m").is_err());
-        assert!(edit_root(Path::new("lib.rs"), "fn (").is_err());
+        assert!(edit_root(Path::new("lib.rs"), "fn (", Edition::Later).is_err());
     }
 }
