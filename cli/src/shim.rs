@@ -127,6 +127,15 @@ pub fn run(loader: &Loader, args: &ShimArgs) -> anyhow::Result<ExitCode> {
             "builds run its macros with `procbox serve`: the procbox on PATH (or $PROCBOX) must \
              be this one or speak its protocol"
         );
+        // The shim's own work (its half of the protocol, and replaying
+        // cached expansions inside rustc) is what a rebuild pays; cargo
+        // builds it unoptimized in the dev profile.
+        println!(
+            "so that rebuilds run the shim optimized (a replayed expansion costs about a third), \
+             add to the workspace's root Cargo.toml:\n  \
+             [profile.dev.package.procbox-shim]\n  opt-level = 3\n  \
+             [profile.dev.package.procbox-protocol]\n  opt-level = 3"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

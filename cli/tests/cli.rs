@@ -447,6 +447,11 @@ fn shim_generates_a_proc_macro_crate() {
         "{said}"
     );
     assert!(!said.contains("build-override"), "{said}");
+    // How to have the shim itself built optimized.
+    assert!(
+        said.contains("[profile.dev.package.procbox-shim]\n  opt-level = 3"),
+        "{said}"
+    );
     let cargo = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
     assert!(cargo.contains("name = \"json-derive-shim\""), "{cargo}");
     assert!(cargo.contains("version = \"0.1.0\""), "{cargo}");
