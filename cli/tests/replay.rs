@@ -142,6 +142,17 @@ fn a_rebuild_replays_inside_rustc_with_errors_where_a_fresh_run_puts_them() {
     assert!(!ok);
     assert_eq!(union_error_line(&moved), 14, "{moved}");
     assert!(!moved.contains("procbox:"), "needed a server:\n{moved}");
+    // An entry in another variant slot of its key (as the same invocation
+    // at several lines makes them) replays too.
+    for entry in std::fs::read_dir(consumer.expansions()).expect("recorded") {
+        let path = entry.expect("entry").path();
+        let name = path.to_string_lossy().replace(".expansion", "-2.expansion");
+        std::fs::rename(&path, name).expect("rename");
+    }
+    let (ok, variant) = consumer.check(&no_server(), false);
+    assert!(!ok);
+    assert_eq!(union_error_line(&variant), 14, "{variant}");
+    assert!(!variant.contains("procbox:"), "needed a server:\n{variant}");
     // A new item needs the server: without one, it says so.
     consumer.write(&format!("{ITEMS}\n#[derive(ToJson)]\npub struct New;\n"));
     let (_, new) = consumer.check(&no_server(), false);

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use procbox_host::{Error, ExpansionCache, Grants, Host, Invocation, MacroComponent};
+use procbox_protocol::recorded::VARIANTS;
 use procbox_tests::{cache_dir, tokens, wasm};
 
 /// A host whose expansions are recorded in `dir`.
@@ -240,6 +241,18 @@ fn a_macro_that_asked_for_a_line_misses_when_the_line_changes() {
     let (moved, replayed) = probe_at("\n\na");
     assert!(!replayed, "replayed across a line change");
     assert!(moved.starts_with("l3c"), "{moved}");
+    // The same input at two lines: each has its entry (a variant of the
+    // same key), and both replay.
+    assert_eq!(probe_at("a"), (first, true));
+    assert_eq!(probe_at("\n\na"), (moved, true));
+    // Variants are bounded: more lines than slots evict the least recently
+    // used, and the newest replays.
+    for line in 0..=VARIANTS {
+        probe_at(&format!("{}a", "\n".repeat(line as usize)));
+    }
+    assert_eq!(entries(dir.path()).len(), VARIANTS as usize);
+    let last = format!("{}a", "\n".repeat(VARIANTS as usize));
+    assert!(probe_at(&last).1);
 }
 
 #[test]

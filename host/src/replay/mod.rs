@@ -19,10 +19,12 @@ mod store;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use procbox_protocol::MacroKind;
 
-use procbox_protocol::recorded::{Entry, Key, Subject, ask_again};
+use procbox_protocol::recorded::{Entry, Key, Subject, VARIANTS, ask_again};
+use procbox_protocol::{SpanAnswer, SpanQuery};
 
 use crate::bindings::wire;
 use crate::codec::layout::{diagnostic_from_wire, diagnostic_to_wire, from_wire, to_wire};
@@ -171,26 +173,41 @@ impl ExpansionCache {
         spans: &mut dyn Backend,
     ) -> wasmtime::Result<Option<Replayed>> {
         let key = Key::new(subject);
-        let Some(entry) = self.dir.read(&key, subject.name) else {
-            return Ok(None);
-        };
-        if !entry.is_for(subject) || !entry.files.iter().all(files::unchanged) {
-            return Ok(None);
+        for variant in 0..VARIANTS {
+            let Some((entry, _)) = self.dir.peek(&key, subject.name, variant) else {
+                continue;
+            };
+            if let Some(replayed) = replay(entry, subject, spans)? {
+                self.dir.touch(&key, subject.name, variant);
+                return Ok(Some(replayed));
+            }
         }
-        let Some(map) = ask_again(&entry.queries, subject.span_count, |q| spans.ask(q))? else {
-            return Ok(None);
-        };
-        let Some((tokens, diagnostics)) = map.remap(&entry.tokens, &entry.diagnostics) else {
-            return Ok(None);
-        };
-        Ok(Some(Replayed {
-            expansion: wire::Expansion {
-                tokens: to_wire(tokens),
-                diagnostics: diagnostics.into_iter().map(diagnostic_to_wire).collect(),
-            },
-            span_queries: entry.queries.len() as u64,
-            files_read: entry.files.into_iter().map(|f| f.path).collect(),
-        }))
+        Ok(None)
+    }
+
+    /// The variant slot a new entry for `subject` with `queries` takes: a
+    /// free one (or one holding no valid entry), else the one whose
+    /// recorded queries and answers are the same (it is out of date: a file
+    /// it read changed), else the least recently used.
+    fn slot_for(
+        &self,
+        key: &Key,
+        subject: &Subject<'_>,
+        queries: &[(SpanQuery, SpanAnswer)],
+    ) -> u32 {
+        let mut oldest = (0, SystemTime::now());
+        for variant in 0..VARIANTS {
+            let Some((entry, used)) = self.dir.peek(key, subject.name, variant) else {
+                return variant;
+            };
+            if !entry.is_for(subject) || entry.queries == queries {
+                return variant;
+            }
+            if used < oldest.1 {
+                oldest = (variant, used);
+            }
+        }
+        oldest.0
     }
 
     /// Records a fresh expansion. Failing to is not an error of the
@@ -231,8 +248,35 @@ impl ExpansionCache {
                 .map(diagnostic_from_wire)
                 .collect(),
         };
-        let _ = self.dir.write(&entry);
+        let variant = self.slot_for(&entry.key, subject, &entry.queries);
+        let _ = self.dir.write(&entry, variant);
     }
+}
+
+/// `entry`'s output for `subject`, its spans mapped to the new input's, if
+/// it is an entry for `subject` and everything it recorded is as it was.
+fn replay(
+    entry: Entry,
+    subject: &Subject<'_>,
+    spans: &mut dyn Backend,
+) -> wasmtime::Result<Option<Replayed>> {
+    if !entry.is_for(subject) || !entry.files.iter().all(files::unchanged) {
+        return Ok(None);
+    }
+    let Some(map) = ask_again(&entry.queries, subject.span_count, |q| spans.ask(q))? else {
+        return Ok(None);
+    };
+    let Some((tokens, diagnostics)) = map.remap(&entry.tokens, &entry.diagnostics) else {
+        return Ok(None);
+    };
+    Ok(Some(Replayed {
+        expansion: wire::Expansion {
+            tokens: to_wire(tokens),
+            diagnostics: diagnostics.into_iter().map(diagnostic_to_wire).collect(),
+        },
+        span_queries: entry.queries.len() as u64,
+        files_read: entry.files.into_iter().map(|f| f.path).collect(),
+    }))
 }
 
 /// An expansion replayed from the cache.

@@ -1,4 +1,4 @@
-//! The directory of entries: one file per key, written whole (a temporary
+//! The directory of entries: a file per key and variant, written whole (a temporary
 //! file renamed into place, so a reader never sees half an entry), read
 //! back only if it parses and its checksum and key match, and kept under a
 //! size limit by removing the least recently used.
@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use procbox_protocol::recorded::{Entry, Key};
+use procbox_protocol::recorded::{Entry, Key, file_name};
 
 /// The extension of entry files.
 pub(crate) const EXTENSION: &str = "expansion";
@@ -37,31 +37,41 @@ impl EntryDir {
         }
     }
 
-    /// The file of the entry for `key`, of macro `name`.
-    pub(crate) fn file(&self, key: &Key, name: &str) -> PathBuf {
-        self.path.join(format!("{name}-{key}.{EXTENSION}"))
+    /// The file of variant `variant` of the entry for `key`, of macro `name`.
+    pub(crate) fn file(&self, key: &Key, name: &str, variant: u32) -> PathBuf {
+        self.path.join(file_name(name, key, variant))
     }
 
-    /// The entry for `key`, if there is a valid one; marks it used. (Its
-    /// subject is the caller's to compare.)
-    pub(crate) fn read(&self, key: &Key, name: &str) -> Option<Entry> {
-        let path = self.file(key, name);
+    /// Variant `variant` of the entry for `key`, if there is a valid one,
+    /// and when it was last used. (Its subject is the caller's to compare.)
+    pub(crate) fn peek(&self, key: &Key, name: &str, variant: u32) -> Option<(Entry, SystemTime)> {
+        let path = self.file(key, name, variant);
         let text = fs::read_to_string(&path).ok()?;
         let entry = Entry::parse(&text).ok().filter(|entry| entry.key == *key)?;
-        // Recently used entries are the last evicted; failing to say so
-        // (a read-only directory) only changes which go first.
-        if let Ok(file) = fs::File::options().append(true).open(&path) {
-            let _ = file.set_modified(SystemTime::now());
-        }
-        Some(entry)
+        let used = fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        Some((entry, used))
     }
 
-    /// Writes `entry`, replacing any entry with its key, then evicts if the
-    /// directory is past its limit.
-    pub(crate) fn write(&self, entry: &Entry) -> io::Result<()> {
+    /// Notes that variant `variant` of `key`'s entry was used: recently used
+    /// entries are the last evicted. Failing to say so (a read-only
+    /// directory) only changes which go first.
+    pub(crate) fn touch(&self, key: &Key, name: &str, variant: u32) {
+        if let Ok(file) = fs::File::options()
+            .append(true)
+            .open(self.file(key, name, variant))
+        {
+            let _ = file.set_modified(SystemTime::now());
+        }
+    }
+
+    /// Writes `entry` as variant `variant` of its key, replacing what was
+    /// there, then evicts if the directory is past its limit.
+    pub(crate) fn write(&self, entry: &Entry, variant: u32) -> io::Result<()> {
         fs::create_dir_all(&self.path)?;
         let text = entry.to_text();
-        let target = self.file(&entry.key, &entry.name);
+        let target = self.file(&entry.key, &entry.name, variant);
         let temporary = self.path.join(format!(
             ".{}-{}-{}.tmp",
             entry.key,

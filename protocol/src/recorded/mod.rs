@@ -59,6 +59,23 @@ pub use replay::{HandleMap, ask_again};
 /// The first line of every entry: the format, and its version.
 pub const FORMAT: &str = "procbox expansion 3";
 
+/// How many entries one key may have. Invocations with the same subject
+/// whose span queries get different answers (a `line!`-like macro at two
+/// lines, one asking for its file in two files) each need their own; a
+/// lookup tries every variant, and a new one takes a free slot, the slot of
+/// a variant with the same queries and answers (which it replaces), or the
+/// least recently used.
+pub const VARIANTS: u32 = 4;
+
+/// The file name of variant `variant` (below [`VARIANTS`]) of the entry
+/// for `key`, of macro `name`.
+pub fn file_name(name: &str, key: &Key, variant: u32) -> String {
+    match variant {
+        0 => format!("{name}-{key}.expansion"),
+        n => format!("{name}-{key}-{n}.expansion"),
+    }
+}
+
 /// One recorded expansion.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {

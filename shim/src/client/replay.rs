@@ -10,11 +10,13 @@
 //! server, which replays or runs the macro and records it.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use procbox_protocol::grants::Dir;
-use procbox_protocol::recorded::{Entry, Key, Subject, ask_again, grants_text};
+use procbox_protocol::recorded::{
+    Entry, Key, Subject, VARIANTS, ask_again, file_name, grants_text,
+};
 use procbox_protocol::{Expanded, Grants, MacroKind, TokenStream};
 
 use crate::Component;
@@ -51,9 +53,28 @@ pub(crate) fn replay(
         span_count: spans.len(),
     };
     let key = Key::new(&subject);
-    let path = dir.join(format!("{}-{key}.expansion", flat.name));
-    let entry = Entry::parse(&fs::read_to_string(&path).ok()?).ok()?;
-    if entry.key != key || !entry.is_for(&subject) || !entry.files.is_empty() {
+    (0..VARIANTS).find_map(|variant| {
+        let path = dir.join(file_name(flat.name, &key, variant));
+        let expanded = replay_entry(&path, &key, &subject, spans)?;
+        // Recently used entries are the last evicted; failing to say so (a
+        // read-only directory) only changes which go first.
+        if let Ok(file) = fs::File::options().append(true).open(&path) {
+            let _ = file.set_modified(SystemTime::now());
+        }
+        Some(expanded)
+    })
+}
+
+/// The entry at `path` replayed, if it is one for `subject` whose recorded
+/// span queries get the same answers now.
+fn replay_entry(
+    path: &Path,
+    key: &Key,
+    subject: &Subject<'_>,
+    spans: &mut SpanTable,
+) -> Option<Expanded> {
+    let entry = Entry::parse(&fs::read_to_string(path).ok()?).ok()?;
+    if entry.key != *key || !entry.is_for(subject) || !entry.files.is_empty() {
         return None;
     }
     let replayed = ask_again(&entry.queries, subject.span_count, |query| {
@@ -66,11 +87,6 @@ pub(crate) fn replay(
         spans.truncate(subject.span_count);
         return None;
     };
-    // Recently used entries are the last evicted; failing to say so (a
-    // read-only directory) only changes which go first.
-    if let Ok(file) = fs::File::options().append(true).open(&path) {
-        let _ = file.set_modified(SystemTime::now());
-    }
     Some(Expanded {
         tokens,
         diagnostics,
