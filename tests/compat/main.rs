@@ -228,6 +228,10 @@ fn nightly_cargo(dir: &Path, procbox: &Path) -> Command {
         .env_remove("CARGO")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        // A native macro's panic would print the machine's backtrace (a
+        // sandboxed one's environment is empty, see procbox-ld).
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
         .env("CARGO_TARGET_DIR", work_dir().join("target"))
         .env("PROCBOX", procbox)
         .env("PROCBOX_EXPANSIONS", "off");

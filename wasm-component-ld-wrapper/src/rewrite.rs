@@ -1,12 +1,19 @@
-//! Turns a core module's undeclared WASI imports into functions that trap.
+//! Turns a core module's undeclared WASI imports into functions defined in
+//! the module: traps, or, for the environment, an empty answer.
 //!
 //! Rust's std on `wasm32-wasip2` imports a dozen WASI interfaces (stdio, the
 //! environment, exit, terminals) that a macro never asked for. Each such
-//! imported function becomes a function defined in the module whose body is
-//! `unreachable`, named `procbox-undeclared:<interface>#<function>` in the name
-//! section, so the host can say which interface a trapping macro touched. The
-//! rest of the module is re-encoded with `wasm-encoder`'s `Reencode`, with
-//! every function index remapped (imports come first in the index space).
+//! imported function becomes a function defined in the module, named
+//! `procbox-undeclared:<interface>#<function>` in the name section, whose
+//! body is `unreachable`, so the host can say which interface a trapping
+//! macro touched. The exception is `wasi:cli/environment` (variables,
+//! arguments, working directory), which std reads for its own settings: a
+//! macro that did not declare `env` gets an empty environment, answered by
+//! the stub itself, so `std::backtrace` (which `anyhow` uses) reads
+//! `RUST_LIB_BACKTRACE` as unset instead of stopping the macro, and the
+//! component still imports nothing it did not declare. The rest of the
+//! module is re-encoded with `wasm-encoder`'s `Reencode`, with every function
+//! index remapped (imports come first in the index space).
 
 use std::collections::BTreeSet;
 
@@ -21,7 +28,18 @@ struct FuncImport {
     module: String,
     name: String,
     ty: u32,
+    /// Whether its stub answers "nothing" instead of trapping.
+    empty_answer: bool,
 }
+
+/// The environment's functions, each of which returns an empty value
+/// (`list` or `option`) through a return pointer: their core type is
+/// `(param i32)`, and zeroes written there are an empty list (pointer and
+/// length 0) or `none` (discriminant 0).
+const EMPTY_ANSWERS: [&str; 3] = ["get-environment", "get-arguments", "initial-cwd"];
+
+/// The interface of [`EMPTY_ANSWERS`], without its version.
+const ENVIRONMENT: &str = "wasi:cli/environment@";
 
 /// What the rewrite did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -59,6 +77,7 @@ pub fn stub_imports(module: &[u8], keep: impl Fn(&str) -> bool) -> Result<Rewrit
         map,
         stub_count: stubs.len() as u32,
         stub_types: stubs.iter().map(|i| i.ty).collect(),
+        stub_empty: stubs.iter().map(|i| i.empty_answer).collect(),
         stub_names: stubs
             .iter()
             .map(|i| format!("{STUB_PREFIX}{}#{}", i.module, i.name))
@@ -82,20 +101,35 @@ pub fn stub_imports(module: &[u8], keep: impl Fn(&str) -> bool) -> Result<Rewrit
 
 fn func_imports(module: &[u8]) -> Result<Vec<FuncImport>> {
     let mut out = Vec::new();
+    // Whether each type is `(param i32)` and nothing else (the type section
+    // comes before the imports).
+    let mut return_pointer_only: Vec<bool> = Vec::new();
     for payload in Parser::new(0).parse_all(module) {
-        if let Payload::ImportSection(section) =
-            payload.context("the linked module is not valid wasm")?
-        {
-            for import in section.into_imports() {
-                let import = import.context("the linked module has a malformed import")?;
-                if let TypeRef::Func(ty) = import.ty {
-                    out.push(FuncImport {
-                        module: import.module.to_owned(),
-                        name: import.name.to_owned(),
-                        ty,
-                    });
+        match payload.context("the linked module is not valid wasm")? {
+            Payload::TypeSection(section) => {
+                for ty in section.into_iter_err_on_gc_types() {
+                    let ty = ty.context("the linked module has a malformed type")?;
+                    return_pointer_only
+                        .push(ty.params() == [wasmparser::ValType::I32] && ty.results().is_empty());
                 }
             }
+            Payload::ImportSection(section) => {
+                for import in section.into_imports() {
+                    let import = import.context("the linked module has a malformed import")?;
+                    if let TypeRef::Func(ty) = import.ty {
+                        let empty_answer = import.module.starts_with(ENVIRONMENT)
+                            && EMPTY_ANSWERS.contains(&import.name)
+                            && return_pointer_only.get(ty as usize) == Some(&true);
+                        out.push(FuncImport {
+                            module: import.module.to_owned(),
+                            name: import.name.to_owned(),
+                            ty,
+                            empty_answer,
+                        });
+                    }
+                }
+            }
+            _ => {}
         }
     }
     Ok(out)
@@ -106,6 +140,8 @@ struct Rewriter {
     map: Vec<u32>,
     stub_count: u32,
     stub_types: Vec<u32>,
+    /// Per stub: whether it answers "nothing" (see [`EMPTY_ANSWERS`]).
+    stub_empty: Vec<bool>,
     stub_names: Vec<String>,
     /// Per function import, in order: whether it becomes a stub.
     stubbed_mask: Vec<bool>,
@@ -193,9 +229,23 @@ impl Reencode for Rewriter {
         code: &mut wasm_encoder::CodeSection,
         section: wasmparser::CodeSectionReader<'_>,
     ) -> Result<(), Error<Self::Error>> {
-        for _ in 0..self.stub_count {
+        for &empty in &self.stub_empty {
             let mut body = wasm_encoder::Function::new([]);
-            body.instructions().unreachable().end();
+            if empty {
+                // Eight zero bytes at the return pointer.
+                body.instructions()
+                    .local_get(0)
+                    .i64_const(0)
+                    .i64_store(wasm_encoder::MemArg {
+                        offset: 0,
+                        align: 2,
+                        target: wasm_encoder::MemArgTarget::Memory(0),
+                        ordering: None,
+                    })
+                    .end();
+            } else {
+                body.instructions().unreachable().end();
+            }
             code.function(&body);
         }
         utils::parse_code_section(self, code, section)
