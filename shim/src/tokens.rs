@@ -14,6 +14,11 @@ use procbox_protocol::tree::{self, CALL_SITE, MIXED_SITE, Token};
 /// mixed site, the input's spans, then those span queries made.
 pub(crate) struct SpanTable {
     spans: Vec<Span>,
+    /// The input's groups, by the handle of their span (ascending), with
+    /// the index of their header in the flat stream they are in: an
+    /// output group that is one of them unchanged is given back as it came
+    /// (see [`unflatten`]).
+    input_groups: Vec<(u32, usize, Group)>,
 }
 
 impl SpanTable {
@@ -21,7 +26,10 @@ impl SpanTable {
         let mut spans = Vec::with_capacity(256);
         spans.insert(CALL_SITE as usize, Span::call_site());
         spans.insert(MIXED_SITE as usize, Span::mixed_site());
-        SpanTable { spans }
+        SpanTable {
+            spans,
+            input_groups: Vec::new(),
+        }
     }
 
     /// Adds `span`; returns its handle.
@@ -65,12 +73,14 @@ pub(crate) fn flatten(stream: TokenStream, spans: &mut SpanTable, out: &mut tree
         };
         match tree {
             TokenTree::Group(group) => {
+                let span = spans.push(group.span());
                 let header = out.open_group(
                     delimiter_to_wire(group.delimiter()),
-                    spans.push(group.span()),
+                    span,
                     spans.push(group.span_open()),
                     spans.push(group.span_close()),
                 );
+                spans.input_groups.push((span, header, group.clone()));
                 stack.push((group.stream().into_iter(), Some(header)));
             }
             TokenTree::Ident(ident) => {
@@ -126,12 +136,20 @@ struct Frame {
 
 /// Rebuilds the server's output with the compiler's spans.
 ///
+/// A group of the output that is a group of the input (`inputs`, flattened
+/// into `spans`) unchanged, the same tokens with the same spans, is given
+/// back as the compiler's own group: `proc_macro` can set only a group's
+/// whole span, so a rebuilt one would lose the spans of its delimiters,
+/// which a macro that re-emits an item (pin-project's attribute, for its
+/// derive) passes on as natively.
+///
 /// The server checked the output already (it comes from the sandboxed
 /// macro); this checks again what would make `proc_macro` panic, so a
 /// broken server gives an error, never a panic inside rustc.
 pub(crate) fn unflatten(
     stream: &tree::TokenStream,
     spans: &SpanTable,
+    inputs: &[&tree::TokenStream],
 ) -> Result<TokenStream, String> {
     let tokens = &stream.tokens;
     let text = |range: tree::TextRange| {
@@ -144,7 +162,8 @@ pub(crate) fn unflatten(
         header: None,
         trees: Vec::new(),
     }];
-    for (at, token) in tokens.iter().enumerate() {
+    let mut at = 0;
+    while let Some(token) = tokens.get(at) {
         close_groups(&mut stack, at, spans)?;
         let tree = match *token {
             Token::Group(g) => {
@@ -152,6 +171,14 @@ pub(crate) fn unflatten(
                 if end > stack.last().map_or(tokens.len(), |f| f.end) {
                     return Err("the server returned a group longer than its parent".into());
                 }
+                if let Some(group) = original_group(stream, at, spans, inputs) {
+                    if let Some(frame) = stack.last_mut() {
+                        frame.trees.push(TokenTree::Group(group));
+                    }
+                    at = end;
+                    continue;
+                }
+                at += 1;
                 stack.push(Frame {
                     end,
                     header: Some(g),
@@ -185,10 +212,54 @@ pub(crate) fn unflatten(
         if let Some(frame) = stack.last_mut() {
             frame.trees.push(tree);
         }
+        at += 1;
     }
     close_groups(&mut stack, tokens.len(), spans)?;
     let root = stack.pop().ok_or("internal: no root")?;
     Ok(root.trees.into_iter().collect())
+}
+
+/// The compiler's group for the group at `at` of `output`, if it is a group
+/// of one of `inputs` with the same tokens and spans.
+fn original_group(
+    output: &tree::TokenStream,
+    at: usize,
+    spans: &SpanTable,
+    inputs: &[&tree::TokenStream],
+) -> Option<Group> {
+    let Some(Token::Group(header)) = output.tokens.get(at) else {
+        return None;
+    };
+    let index = spans
+        .input_groups
+        .binary_search_by_key(&header.span, |(handle, _, _)| *handle)
+        .ok()?;
+    let (_, start, group) = &spans.input_groups[index];
+    let len = header.len as usize + 1;
+    let ours = output.tokens.get(at..at + len)?;
+    // The input stream it is in: the one with a group of that span there.
+    let (input, theirs) = inputs
+        .iter()
+        .find_map(|input| match input.tokens.get(*start) {
+            Some(Token::Group(g)) if g.span == header.span => {
+                Some((*input, input.tokens.get(*start..*start + len)?))
+            }
+            _ => None,
+        })?;
+    let same = ours.iter().zip(theirs).all(|pair| match pair {
+        (Token::Group(a), Token::Group(b)) => a == b,
+        (Token::Ident(a), Token::Ident(b)) => {
+            a.span == b.span
+                && a.is_raw == b.is_raw
+                && output.text_of(a.text) == input.text_of(b.text)
+        }
+        (Token::Punct(a), Token::Punct(b)) => a == b,
+        (Token::Literal(a), Token::Literal(b)) => {
+            a.span == b.span && output.text_of(a.text) == input.text_of(b.text)
+        }
+        _ => false,
+    });
+    same.then(|| group.clone())
 }
 
 /// Pops every group that ends at token `at` into its parent.

@@ -65,13 +65,23 @@ pub(crate) fn expand(
         },
         &mut spans,
     );
+    // The input stays here: unflattening compares the output with it.
     let expanded = match replayed {
         Some(expanded) => expanded,
         None => from_server(
-            component, kind, name, flat_input, flat_args, grants, &mut spans,
+            component,
+            kind,
+            name,
+            flat_input.clone(),
+            flat_args.clone(),
+            grants,
+            &mut spans,
         )?,
     };
-    let mut tokens = unflatten(&expanded.tokens, &spans)?;
+    let inputs: Vec<&tree::TokenStream> = std::iter::once(&flat_input)
+        .chain(flat_args.as_ref())
+        .collect();
+    let mut tokens = unflatten(&expanded.tokens, &spans, &inputs)?;
     for diagnostic in expanded.diagnostics {
         let span = match diagnostic.spans.first() {
             Some(&handle) => spans.get(handle)?,
