@@ -174,7 +174,7 @@ impl ExpansionCache {
     ) -> wasmtime::Result<Option<Replayed>> {
         let key = Key::new(subject);
         for variant in 0..VARIANTS {
-            let Some((entry, _)) = self.dir.peek(&key, subject.name, variant) else {
+            let Some(entry) = self.dir.peek(&key, subject.name, variant) else {
                 continue;
             };
             if let Some(replayed) = replay(entry, subject, spans)? {
@@ -197,12 +197,13 @@ impl ExpansionCache {
     ) -> u32 {
         let mut oldest = (0, SystemTime::now());
         for variant in 0..VARIANTS {
-            let Some((entry, used)) = self.dir.peek(key, subject.name, variant) else {
+            let Some(entry) = self.dir.peek(key, subject.name, variant) else {
                 return variant;
             };
             if !entry.is_for(subject) || entry.queries == queries {
                 return variant;
             }
+            let used = self.dir.used(key, subject.name, variant);
             if used < oldest.1 {
                 oldest = (variant, used);
             }

@@ -10,10 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use procbox_protocol::recorded::{Entry, Key, file_name};
-
-/// The extension of entry files.
-pub(crate) const EXTENSION: &str = "expansion";
+use procbox_protocol::recorded::{EXTENSION, Entry, Key, file_name};
 
 /// An entries directory and its size limit.
 #[derive(Debug)]
@@ -42,16 +39,18 @@ impl EntryDir {
         self.path.join(file_name(name, key, variant))
     }
 
-    /// Variant `variant` of the entry for `key`, if there is a valid one,
-    /// and when it was last used. (Its subject is the caller's to compare.)
-    pub(crate) fn peek(&self, key: &Key, name: &str, variant: u32) -> Option<(Entry, SystemTime)> {
-        let path = self.file(key, name, variant);
-        let text = fs::read_to_string(&path).ok()?;
-        let entry = Entry::parse(&text).ok().filter(|entry| entry.key == *key)?;
-        let used = fs::metadata(&path)
+    /// Variant `variant` of the entry for `key`, if there is a valid one.
+    /// (Its subject is the caller's to compare.)
+    pub(crate) fn peek(&self, key: &Key, name: &str, variant: u32) -> Option<Entry> {
+        let text = fs::read_to_string(self.file(key, name, variant)).ok()?;
+        Entry::parse(&text).ok().filter(|entry| entry.key == *key)
+    }
+
+    /// When variant `variant` of `key`'s entry was last used.
+    pub(crate) fn used(&self, key: &Key, name: &str, variant: u32) -> SystemTime {
+        fs::metadata(self.file(key, name, variant))
             .and_then(|m| m.modified())
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        Some((entry, used))
+            .unwrap_or(SystemTime::UNIX_EPOCH)
     }
 
     /// Notes that variant `variant` of `key`'s entry was used: recently used

@@ -71,10 +71,13 @@ pub const VARIANTS: u32 = 4;
 /// for `key`, of macro `name`.
 pub fn file_name(name: &str, key: &Key, variant: u32) -> String {
     match variant {
-        0 => format!("{name}-{key}.expansion"),
-        n => format!("{name}-{key}-{n}.expansion"),
+        0 => format!("{name}-{key}.{EXTENSION}"),
+        n => format!("{name}-{key}-{n}.{EXTENSION}"),
     }
 }
+
+/// The extension of entry files.
+pub const EXTENSION: &str = "expansion";
 
 /// One recorded expansion.
 #[derive(Clone, Debug, PartialEq, Eq)]
