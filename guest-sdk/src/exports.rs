@@ -5,7 +5,7 @@ use std::cell::Cell;
 use crate::bindings::exports::procbox::proc_macro::macros::Guest;
 use crate::bindings::procbox::proc_macro::types as wire;
 use crate::registry::{self, Entry};
-use crate::{Diagnostic, Level, TokenStream, bridge, diagnostic, panic_hook, stream};
+use crate::{Diagnostic, Level, TokenStream, diagnostic, panic_hook, stream};
 
 thread_local! {
     static EXPANDING: Cell<bool> = const { Cell::new(false) };
@@ -57,7 +57,8 @@ pub(crate) fn expand(
     input: wire::TokenStream,
     attribute_args: Option<wire::TokenStream>,
 ) -> wire::Expansion {
-    bridge::reset();
+    #[cfg(feature = "proc-macro2")]
+    crate::bridge::reset();
     EXPANDING.with(|e| e.set(true));
     let output = match registry::find(name) {
         Some(def) => {

@@ -53,7 +53,7 @@ impl Group {
 
 impl fmt::Display for Group {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&crate::stream::group_without_spans(self), f)
+        crate::print::group(self, f)
     }
 }
 

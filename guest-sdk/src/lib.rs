@@ -48,16 +48,19 @@ mod alloc;
 // Generated; reachable from outside only through `__private::wire`.
 #[allow(missing_docs)]
 mod bindings;
+#[cfg(feature = "proc-macro2")]
 mod bridge;
 mod diagnostic;
 mod escape;
 mod exports;
 mod group;
 mod ident;
+mod lex;
 mod lex_error;
 mod literal;
 mod literal_parts;
 mod panic_hook;
+mod print;
 mod punct;
 mod registry;
 mod span;
@@ -84,6 +87,7 @@ pub mod token_stream {
     pub use crate::stream::IntoIter;
 }
 
+#[cfg(feature = "proc-macro2")]
 impl From<TokenStream> for proc_macro2::TokenStream {
     /// Converts for `syn`/`quote`, keeping every span.
     fn from(stream: TokenStream) -> proc_macro2::TokenStream {
@@ -91,6 +95,7 @@ impl From<TokenStream> for proc_macro2::TokenStream {
     }
 }
 
+#[cfg(feature = "proc-macro2")]
 impl From<Span> for proc_macro2::Span {
     /// Converts for `syn`/`quote` (e.g. `syn::Error::new(span.into(), ..)`).
     fn from(span: Span) -> proc_macro2::Span {
@@ -98,6 +103,7 @@ impl From<Span> for proc_macro2::Span {
     }
 }
 
+#[cfg(feature = "proc-macro2")]
 impl From<proc_macro2::Span> for Span {
     /// Converts back a span that came from the macro's input; any other span
     /// becomes the call site.
@@ -146,9 +152,17 @@ pub mod __private {
     pub use crate::registry::{Entry, MacroDef};
     pub use inventory;
 
-    /// `proc_macro2::TokenStream::from`, without naming proc_macro2 at the call site.
-    pub fn to_proc_macro2(stream: crate::TokenStream) -> proc_macro2::TokenStream {
-        stream.into()
+    /// `proc_macro2::TokenStream::from`, without naming proc_macro2 at the
+    /// call site (the macro crate may not depend on it) or here (in a port,
+    /// `proc_macro2` depends on this crate, and the conversion is its own).
+    pub fn to_proc_macro2<T: From<crate::TokenStream>>(stream: crate::TokenStream) -> T {
+        T::from(stream)
+    }
+
+    /// An identifier's name (without `r#`) and whether it is raw, for
+    /// procbox's `proc-macro2`, which compares identifiers by them.
+    pub fn ident_parts(ident: &crate::Ident) -> (&str, bool) {
+        (&ident.name, ident.is_raw)
     }
 
     /// The flat token format of the WIT boundary, as this crate's bindings

@@ -34,8 +34,9 @@ impl Literal {
         }
     }
 
-    fn from_proc_macro2(lit: proc_macro2::Literal) -> Literal {
-        Literal::new(lit.to_string())
+    /// A literal whose text is already known to be one.
+    pub(crate) fn from_repr(repr: &str) -> Literal {
+        Literal::new(repr.to_owned())
     }
 
     number_constructors! {
@@ -153,9 +154,7 @@ impl FromStr for Literal {
 
     /// Parses one literal, optionally preceded by `-` for numbers, e.g. `"-1.5"`.
     fn from_str(src: &str) -> Result<Literal, LexError> {
-        proc_macro2::Literal::from_str(src)
-            .map(Literal::from_proc_macro2)
-            .map_err(LexError::from)
+        crate::lex::literal(src)
     }
 }
 

@@ -11,28 +11,24 @@ use std::fmt;
 use std::rc::Rc;
 use std::str::FromStr;
 
-use proc_macro2 as pm2;
-
 use crate::tree::Repr;
 use crate::wire::{Encoder, WireStream};
-use crate::{Group, LexError, TokenStream, TokenTree, bridge, wire};
+use crate::{LexError, TokenStream, TokenTree, wire};
 
 /// How the backends reach a group's contents, whatever form they are in.
 pub(crate) struct Dispatch;
 
-impl bridge::Contents for Dispatch {
+#[cfg(feature = "proc-macro2")]
+impl crate::bridge::Contents for Dispatch {
     fn trees(stream: &TokenStream) -> Option<&[TokenTree]> {
         match &stream.repr {
             Repr::Trees(trees) => Some(trees),
-            Repr::Wire(_) | Repr::Pm2(_) => None,
+            _ => None,
         }
     }
 
-    fn convert(stream: &TokenStream, with_spans: bool) -> pm2::TokenStream {
-        match with_spans {
-            true => to_proc_macro2(stream),
-            false => without_spans(stream),
-        }
+    fn convert(stream: &TokenStream) -> proc_macro2::TokenStream {
+        to_proc_macro2(stream)
     }
 }
 
@@ -40,6 +36,7 @@ impl wire::Contents for Dispatch {
     fn encode(stream: &TokenStream, out: &mut Encoder) {
         match &stream.repr {
             Repr::Trees(trees) => wire::encode_trees::<Dispatch>(trees, out),
+            #[cfg(feature = "proc-macro2")]
             Repr::Pm2(stream) => wire::encode_proc_macro2(stream.clone(), out),
             Repr::Wire(flat) => out.append(flat),
         }
@@ -47,26 +44,13 @@ impl wire::Contents for Dispatch {
 }
 
 /// Converts a stream for use with `syn`/`quote`, keeping every span.
-pub(crate) fn to_proc_macro2(stream: &TokenStream) -> pm2::TokenStream {
+#[cfg(feature = "proc-macro2")]
+pub(crate) fn to_proc_macro2(stream: &TokenStream) -> proc_macro2::TokenStream {
     match &stream.repr {
         Repr::Pm2(stream) => stream.clone(),
         Repr::Wire(flat) => wire::to_proc_macro2(flat),
-        Repr::Trees(trees) => bridge::trees_to_proc_macro2::<Dispatch>(trees),
+        Repr::Trees(trees) => crate::bridge::trees_to_proc_macro2::<Dispatch>(trees),
     }
-}
-
-/// A `proc_macro2` copy of `stream` with call-site spans, for `Display`.
-pub(crate) fn without_spans(stream: &TokenStream) -> pm2::TokenStream {
-    match &stream.repr {
-        Repr::Pm2(stream) => stream.clone(),
-        Repr::Wire(flat) => bridge::trees_without_spans::<Dispatch>(&wire::decode(flat)),
-        Repr::Trees(trees) => bridge::trees_without_spans::<Dispatch>(trees),
-    }
-}
-
-/// A `proc_macro2` copy of `group` with call-site spans, for `Display`.
-pub(crate) fn group_without_spans(group: &Group) -> pm2::Group {
-    pm2::Group::new(group.delimiter.into(), without_spans(&group.stream))
 }
 
 /// Flattens a stream for the host.
@@ -75,6 +59,7 @@ pub(crate) fn encode(stream: TokenStream) -> WireStream {
         // The input returned unchanged: send it back as it came.
         Repr::Wire(input) => Rc::unwrap_or_clone(input),
         // Moved in, so a stream only the macro holds is not cloned.
+        #[cfg(feature = "proc-macro2")]
         Repr::Pm2(stream) => {
             let mut out = Encoder::new();
             wire::encode_proc_macro2(stream, &mut out);
@@ -105,6 +90,7 @@ impl TokenStream {
         match &self.repr {
             Repr::Trees(trees) => trees.is_empty(),
             Repr::Wire(wire) => wire.tokens.is_empty(),
+            #[cfg(feature = "proc-macro2")]
             Repr::Pm2(stream) => stream.is_empty(),
         }
     }
@@ -123,11 +109,12 @@ impl TokenStream {
     }
 
     /// The top-level trees, shared when the stream already holds them.
-    fn trees(&self) -> Rc<Vec<TokenTree>> {
+    pub(crate) fn trees(&self) -> Rc<Vec<TokenTree>> {
         match &self.repr {
             Repr::Trees(trees) => Rc::clone(trees),
             Repr::Wire(flat) => Rc::new(wire::decode(flat)),
-            Repr::Pm2(stream) => Rc::new(bridge::trees_from_proc_macro2(stream.clone())),
+            #[cfg(feature = "proc-macro2")]
+            Repr::Pm2(stream) => Rc::new(crate::bridge::trees_from_proc_macro2(stream.clone())),
         }
     }
 
@@ -138,11 +125,12 @@ impl TokenStream {
         match &mut self.repr {
             Repr::Trees(trees) => Rc::make_mut(trees),
             // Just made trees.
-            Repr::Wire(_) | Repr::Pm2(_) => unreachable!("the stream holds token trees"),
+            _ => unreachable!("the stream holds token trees"),
         }
     }
 }
 
+#[cfg(feature = "proc-macro2")]
 impl From<proc_macro2::TokenStream> for TokenStream {
     /// Converts a stream built with `syn`/`quote` back, keeping the spans that
     /// came from the macro's input; other spans become the call site.
@@ -162,8 +150,7 @@ impl FromStr for TokenStream {
     /// Lexes `src` into tokens; as in `proc_macro`, every token gets the call
     /// site span.
     fn from_str(src: &str) -> Result<TokenStream, LexError> {
-        // Spans from text lexed here map to the call site.
-        Ok(proc_macro2::TokenStream::from_str(src)?.into())
+        crate::lex::lex(src).map(TokenStream::from_trees)
     }
 }
 
@@ -171,7 +158,7 @@ impl fmt::Display for TokenStream {
     /// Prints the stream as source text that lexes back to the same tokens,
     /// spaced as `proc_macro` prints it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&without_spans(self), f)
+        crate::print::stream(self, f)
     }
 }
 

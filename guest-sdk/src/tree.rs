@@ -9,8 +9,6 @@
 
 use std::rc::Rc;
 
-use proc_macro2 as pm2;
-
 use crate::Span;
 use crate::bindings::procbox::proc_macro::types as wire;
 
@@ -33,6 +31,7 @@ pub(crate) enum Repr {
     /// The macro's input, as the host sent it.
     Wire(Rc<wire::TokenStream>),
     /// Tokens from `syn`/`quote`, spans from the span pool.
+    #[cfg(feature = "proc-macro2")]
     Pm2(proc_macro2::TokenStream),
 }
 
@@ -110,24 +109,26 @@ pub enum Spacing {
     Alone,
 }
 
-impl From<Delimiter> for pm2::Delimiter {
-    fn from(delimiter: Delimiter) -> pm2::Delimiter {
+#[cfg(feature = "proc-macro2")]
+impl From<Delimiter> for proc_macro2::Delimiter {
+    fn from(delimiter: Delimiter) -> proc_macro2::Delimiter {
         match delimiter {
-            Delimiter::Parenthesis => pm2::Delimiter::Parenthesis,
-            Delimiter::Brace => pm2::Delimiter::Brace,
-            Delimiter::Bracket => pm2::Delimiter::Bracket,
-            Delimiter::None => pm2::Delimiter::None,
+            Delimiter::Parenthesis => proc_macro2::Delimiter::Parenthesis,
+            Delimiter::Brace => proc_macro2::Delimiter::Brace,
+            Delimiter::Bracket => proc_macro2::Delimiter::Bracket,
+            Delimiter::None => proc_macro2::Delimiter::None,
         }
     }
 }
 
-impl From<pm2::Delimiter> for Delimiter {
-    fn from(delimiter: pm2::Delimiter) -> Delimiter {
+#[cfg(feature = "proc-macro2")]
+impl From<proc_macro2::Delimiter> for Delimiter {
+    fn from(delimiter: proc_macro2::Delimiter) -> Delimiter {
         match delimiter {
-            pm2::Delimiter::Parenthesis => Delimiter::Parenthesis,
-            pm2::Delimiter::Brace => Delimiter::Brace,
-            pm2::Delimiter::Bracket => Delimiter::Bracket,
-            pm2::Delimiter::None => Delimiter::None,
+            proc_macro2::Delimiter::Parenthesis => Delimiter::Parenthesis,
+            proc_macro2::Delimiter::Brace => Delimiter::Brace,
+            proc_macro2::Delimiter::Bracket => Delimiter::Bracket,
+            proc_macro2::Delimiter::None => Delimiter::None,
         }
     }
 }
@@ -154,20 +155,22 @@ impl From<wire::Delimiter> for Delimiter {
     }
 }
 
-impl From<Spacing> for pm2::Spacing {
-    fn from(spacing: Spacing) -> pm2::Spacing {
+#[cfg(feature = "proc-macro2")]
+impl From<Spacing> for proc_macro2::Spacing {
+    fn from(spacing: Spacing) -> proc_macro2::Spacing {
         match spacing {
-            Spacing::Alone => pm2::Spacing::Alone,
-            Spacing::Joint => pm2::Spacing::Joint,
+            Spacing::Alone => proc_macro2::Spacing::Alone,
+            Spacing::Joint => proc_macro2::Spacing::Joint,
         }
     }
 }
 
-impl From<pm2::Spacing> for Spacing {
-    fn from(spacing: pm2::Spacing) -> Spacing {
+#[cfg(feature = "proc-macro2")]
+impl From<proc_macro2::Spacing> for Spacing {
+    fn from(spacing: proc_macro2::Spacing) -> Spacing {
         match spacing {
-            pm2::Spacing::Alone => Spacing::Alone,
-            pm2::Spacing::Joint => Spacing::Joint,
+            proc_macro2::Spacing::Alone => Spacing::Alone,
+            proc_macro2::Spacing::Joint => Spacing::Joint,
         }
     }
 }

@@ -220,10 +220,27 @@ fn work_dir() -> PathBuf {
 
 /// `cargo` on nightly (for `-Zunpretty`), sharing one target directory.
 fn nightly_cargo(dir: &Path, procbox: &Path) -> Command {
+    let mut command = cargo(dir, procbox);
+    command.env("RUSTUP_TOOLCHAIN", "nightly");
+    command
+}
+
+/// `cargo` on procbox's pinned stable toolchain (`rust-toolchain.toml`,
+/// above the work directories), sharing one target directory.
+///
+/// rustc's errors are compared on stable: that is what users build with,
+/// and `proc_macro2` inside rustc answers differently on nightly (`join`
+/// works there).
+fn stable_cargo(dir: &Path, procbox: &Path) -> Command {
+    let mut command = cargo(dir, procbox);
+    command.env_remove("RUSTUP_TOOLCHAIN");
+    command
+}
+
+fn cargo(dir: &Path, procbox: &Path) -> Command {
     let mut command = Command::new("cargo");
     command
         .current_dir(dir)
-        .env("RUSTUP_TOOLCHAIN", "nightly")
         .env_remove("RUSTC")
         .env_remove("CARGO")
         .env_remove("RUSTFLAGS")
@@ -273,7 +290,7 @@ fn expanded(dir: &Path, procbox: &Path) -> Result<String, String> {
 
 /// rustc's errors on the project, with its directory written `$DIR`.
 fn errors(dir: &Path, procbox: &Path) -> Result<String, String> {
-    let output = nightly_cargo(dir, procbox)
+    let output = stable_cargo(dir, procbox)
         .args(["check", "--quiet"])
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;

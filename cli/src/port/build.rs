@@ -45,8 +45,10 @@ impl Build<'_> {
     pub fn lock(&self, seed: Option<&Path>) -> anyhow::Result<String> {
         let lockfile = self.dir.join("Cargo.lock");
         if let Some(seed) = seed.filter(|seed| seed.is_file()) {
-            std::fs::copy(seed, &lockfile)
-                .with_context(|| format!("cannot copy {}", seed.display()))?;
+            let text = std::fs::read_to_string(seed)
+                .with_context(|| format!("cannot read {}", seed.display()))?;
+            std::fs::write(&lockfile, without_proc_macro2(&text)?)
+                .with_context(|| format!("cannot write {}", lockfile.display()))?;
         }
         let output = self
             .command()
@@ -126,6 +128,24 @@ impl Build<'_> {
     }
 }
 
+/// A lockfile without its `proc-macro2` entries: the port patches in
+/// procbox's (see `cargo_toml`), and cargo keeps a locked crates.io version
+/// over a patch.
+fn without_proc_macro2(lockfile: &str) -> anyhow::Result<String> {
+    let mut doc: toml_edit::DocumentMut = lockfile
+        .parse()
+        .context("procbox's Cargo.lock is not TOML")?;
+    if let Some(packages) = doc
+        .get_mut("package")
+        .and_then(toml_edit::Item::as_array_of_tables_mut)
+    {
+        packages.retain(|package| {
+            package.get("name").and_then(toml_edit::Item::as_str) != Some("proc-macro2")
+        });
+    }
+    Ok(doc.to_string())
+}
+
 /// cargo's errors, from the first, with a reason in front where one is known.
 fn explain_failure(stderr: &str) -> String {
     let errors: String = match stderr.find("error") {
@@ -150,6 +170,15 @@ fn explain_failure(stderr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_seed_lockfile_leaves_proc_macro2_to_the_patch() {
+        let lockfile = "version = 4\n\n[[package]]\nname = \"proc-macro2\"\nversion = \"1.0.107\"\n\n\
+                        [[package]]\nname = \"syn\"\nversion = \"2.0.119\"\n";
+        let seeded = without_proc_macro2(lockfile).expect("TOML");
+        assert!(!seeded.contains("proc-macro2"), "{seeded}");
+        assert!(seeded.contains("name = \"syn\""), "{seeded}");
+    }
 
     #[test]
     fn failures_name_the_reason_and_keep_cargo_s_words() {

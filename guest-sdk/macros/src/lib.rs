@@ -5,106 +5,55 @@
 //! attributes(a, b))]`, `#[procbox::proc_macro_attribute]` and
 //! `#[procbox::proc_macro]`. Each keeps the function as written and registers
 //! it in the component's list of macros.
+//!
+//! Written on `proc_macro` alone, without `syn`, `quote` or `proc-macro2`:
+//! a port builds the SDK (and so this crate) with procbox's own
+//! `proc-macro2`, which depends on the SDK, so nothing the SDK depends on may
+//! depend on `proc-macro2`. What is parsed is small: the arguments of
+//! `proc_macro_derive`, and the name of the function.
 
 #![warn(missing_docs)]
 
+mod args;
+mod output;
+
 use proc_macro::TokenStream;
-use proc_macro2::{Ident, TokenStream as TokenStream2};
-use quote::{quote, quote_spanned};
-use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
-use syn::{ItemFn, Token, parse_macro_input};
+
+use output::{Kind, compile_error, register};
 
 /// Declares a derive macro, as `#[proc_macro_derive(Name, attributes(a, b))]`
 /// does: `fn(procbox::TokenStream) -> procbox::TokenStream`, given the item the
 /// derive is on and returning items to add after it.
 #[proc_macro_attribute]
 pub fn derive_entry(args: TokenStream, item: TokenStream) -> TokenStream {
-    let args = parse_macro_input!(args as DeriveArgs);
-    let func = parse_macro_input!(item as ItemFn);
-    let name = args.name.to_string();
-    let helpers = args.helpers.iter().map(Ident::to_string);
-    register(&func, &name, quote!(Derive), quote!(&[#(#helpers),*]))
+    match args::derive(args) {
+        Ok(args) => register(item, &args.name, Kind::Derive, &args.helpers),
+        Err((span, message)) => compile_error(span, &message),
+    }
 }
 
 /// Declares an attribute macro, as `#[proc_macro_attribute]` does:
 /// `fn(attr: procbox::TokenStream, item: procbox::TokenStream) -> procbox::TokenStream`.
 #[proc_macro_attribute]
 pub fn attribute_entry(args: TokenStream, item: TokenStream) -> TokenStream {
-    if let Some(err) = unexpected_args(args, "proc_macro_attribute") {
-        return err;
-    }
-    let func = parse_macro_input!(item as ItemFn);
-    let name = func.sig.ident.to_string();
-    register(&func, &name, quote!(Attribute), quote!(&[]))
+    entry(args, item, "proc_macro_attribute", Kind::Attribute)
 }
 
 /// Declares a function-like macro, as `#[proc_macro]` does:
 /// `fn(procbox::TokenStream) -> procbox::TokenStream`.
 #[proc_macro_attribute]
 pub fn function_entry(args: TokenStream, item: TokenStream) -> TokenStream {
-    if let Some(err) = unexpected_args(args, "proc_macro") {
-        return err;
+    entry(args, item, "proc_macro", Kind::Function)
+}
+
+/// An entry that takes no arguments, registered under its function's name.
+fn entry(args: TokenStream, item: TokenStream, attribute: &str, kind: Kind) -> TokenStream {
+    if let Some(first) = args.into_iter().next() {
+        let message = format!("`#[procbox::{attribute}]` takes no arguments");
+        return compile_error(first.span(), &message);
     }
-    let func = parse_macro_input!(item as ItemFn);
-    let name = func.sig.ident.to_string();
-    register(&func, &name, quote!(Function), quote!(&[]))
-}
-
-/// A `compile_error!` at the first argument, if there is one.
-fn unexpected_args(args: TokenStream, attribute: &str) -> Option<TokenStream> {
-    let first = TokenStream2::from(args).into_iter().next()?;
-    let message = format!("`#[procbox::{attribute}]` takes no arguments");
-    Some(
-        syn::Error::new(first.span(), message)
-            .to_compile_error()
-            .into(),
-    )
-}
-
-/// The function as written, plus its registration. The entry's type checks the
-/// signature, so a wrong one is reported at the function's name.
-fn register(func: &ItemFn, name: &str, kind: TokenStream2, helpers: TokenStream2) -> TokenStream {
-    let ident = &func.sig.ident;
-    let entry = quote_spanned!(ident.span()=> ::procbox::__private::Entry::#kind(#ident));
-    let registration = quote_spanned! {func.span()=>
-        ::procbox::__private::inventory::submit! {
-            ::procbox::__private::MacroDef {
-                name: #name,
-                helper_attributes: #helpers,
-                entry: #entry,
-            }
-        }
-    };
-    quote!(#func #registration).into()
-}
-
-/// `Name` or `Name, attributes(a, b)`.
-struct DeriveArgs {
-    name: Ident,
-    helpers: Vec<Ident>,
-}
-
-impl Parse for DeriveArgs {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let name: Ident = input.parse()?;
-        let mut helpers = Vec::new();
-        if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
-            let keyword: Ident = input.parse()?;
-            if keyword != "attributes" {
-                return Err(syn::Error::new(
-                    keyword.span(),
-                    "expected `attributes(...)`",
-                ));
-            }
-            let content;
-            syn::parenthesized!(content in input);
-            helpers = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?
-                .into_iter()
-                .collect();
-            input.parse::<Option<Token![,]>>()?;
-        }
-        Ok(DeriveArgs { name, helpers })
+    match args::function_name(&item) {
+        Ok(name) => register(item, &name.to_string(), kind, &[]),
+        Err((span, message)) => compile_error(span, &message),
     }
 }

@@ -25,9 +25,8 @@ use crate::{Group, Ident, Literal, Punct, Span, TokenStream, TokenTree};
 pub(crate) trait Contents {
     /// The contents as token trees, if that is how they are held.
     fn trees(stream: &TokenStream) -> Option<&[TokenTree]>;
-    /// Contents held in another form, converted: with their spans
-    /// (`with_spans`) or with the call site's.
-    fn convert(stream: &TokenStream, with_spans: bool) -> pm2::TokenStream;
+    /// Contents held in another form, converted with their spans.
+    fn convert(stream: &TokenStream) -> pm2::TokenStream;
 }
 
 /// Starts an expansion: spans of the previous one no longer map to handles.
@@ -43,17 +42,7 @@ pub(crate) fn trees_to_proc_macro2<C: Contents>(trees: &[TokenTree]) -> pm2::Tok
     let mut source = Placeholders {
         literals: Literals::lex(collected.literals.into_iter()),
     };
-    build::<C, _>(trees, &mut source)
-}
-
-/// A `proc_macro2` copy of token trees with call-site spans, for `Display`.
-pub(crate) fn trees_without_spans<C: Contents>(trees: &[TokenTree]) -> pm2::TokenStream {
-    let mut collected = Collected::default();
-    collected.walk::<C>(trees);
-    let mut source = CallSite {
-        literals: Literals::lex(collected.literals.into_iter()),
-    };
-    build::<C, _>(trees, &mut source)
+    build::<C>(trees, &mut source)
 }
 
 /// Converts one span for use with `syn`/`quote`.
@@ -137,28 +126,12 @@ impl<'a> Collected<'a> {
     }
 }
 
-/// Where [`build`] gets each token's `proc_macro2` span.
-trait SpanSource {
-    /// Whether the spans are kept (else the call site's).
-    const WITH_SPANS: bool;
-    /// The span for a leaf token with `span`.
-    fn leaf(&mut self, span: Span) -> pm2::Span;
-    /// The identifier for `ident`, with its span.
-    fn ident(&mut self, ident: &Ident) -> pm2::Ident;
-    /// The span for a group.
-    fn group(&mut self, group: &Group) -> pm2::Span;
-    /// The literal token for `lit` (its span is set by the caller).
-    fn literal(&mut self, lit: &Literal) -> pm2::Literal;
-}
-
-/// Spans from the pool: every handle is kept.
+/// Spans from the pool (every handle is kept) and the lexed literals.
 struct Placeholders {
     literals: Literals,
 }
 
-impl SpanSource for Placeholders {
-    const WITH_SPANS: bool = true;
-
+impl Placeholders {
     fn leaf(&mut self, span: Span) -> pm2::Span {
         span_to_proc_macro2(span)
     }
@@ -176,48 +149,16 @@ impl SpanSource for Placeholders {
     }
 }
 
-/// Call-site spans everywhere.
-struct CallSite {
-    literals: Literals,
-}
-
-impl SpanSource for CallSite {
-    const WITH_SPANS: bool = false;
-
-    fn leaf(&mut self, _: Span) -> pm2::Span {
-        pm2::Span::call_site()
-    }
-
-    fn ident(&mut self, ident: &Ident) -> pm2::Ident {
-        let span = pm2::Span::call_site();
-        match (ident.is_raw, &*ident.name) {
-            (true, name) => pm2::Ident::new_raw(name, span),
-            // Only text is wanted here, and `proc_macro2` has no `$crate`:
-            // `crate` is the nearest it can print.
-            (false, "$crate") => pm2::Ident::new("crate", span),
-            (false, name) => pm2::Ident::new(name, span),
-        }
-    }
-
-    fn group(&mut self, _: &Group) -> pm2::Span {
-        pm2::Span::call_site()
-    }
-
-    fn literal(&mut self, lit: &Literal) -> pm2::Literal {
-        self.literals.next(&lit.repr)
-    }
-}
-
 /// Builds the `proc_macro2` tree for `trees`, depth-first.
-fn build<C: Contents, S: SpanSource>(trees: &[TokenTree], spans: &mut S) -> pm2::TokenStream {
+fn build<C: Contents>(trees: &[TokenTree], spans: &mut Placeholders) -> pm2::TokenStream {
     let mut out = Vec::with_capacity(trees.len());
     for tree in trees {
         out.push(match tree {
             TokenTree::Group(g) => {
                 let span = spans.group(g);
                 let inner = match C::trees(&g.stream) {
-                    Some(inner) => build::<C, S>(inner, spans),
-                    None => C::convert(&g.stream, S::WITH_SPANS),
+                    Some(inner) => build::<C>(inner, spans),
+                    None => C::convert(&g.stream),
                 };
                 let mut group = pm2::Group::new(g.delimiter.into(), inner);
                 group.set_span(span);

@@ -57,6 +57,106 @@ fn display_of_streams_matches_proc_macro2() {
     }
 }
 
+/// More text to lex, beyond [`SOURCES`]: the corners of the lexer.
+const LEXED: &[&str] = &[
+    "",
+    "  // only a comment\n /* and /* nested */ a block */ ",
+    "a//comment\n+/*c*/-",
+    "/** block doc */ fn f() {} /*! inner block */",
+    "//! inner doc\n#![x]",
+    "//// not a doc comment\n/*** nor this */",
+    "&'a mut T 'static 'r#try",
+    "x.0.1 1.0 1. 1.e3 1e-3f32 0b1010_u8 0o7 1_000i64 -1 - 1",
+    "'\\'' '\\u{1F600}' \"\\\"esc\\n\" b'\\x7f' r##\"a\"#b\"## cr\"c\"",
+    "a::<b>() => |x| x ..= y ... z <<= 2 != 3 && !q || r ^= s",
+    "#[derive(Debug)] pub(crate) struct S<T: ?Sized>(T);",
+    "\u{e9}t\u{e9} _x r#async",
+];
+
+/// The tokens of a stream, one per line, with their kinds and spacing.
+fn shape(stream: TokenStream) -> String {
+    let mut out = String::new();
+    for tree in stream {
+        match tree {
+            TokenTree::Group(g) => {
+                out.push_str(&format!(
+                    "group {:?} {{\n{}}}\n",
+                    g.delimiter(),
+                    shape(g.stream())
+                ));
+            }
+            TokenTree::Ident(i) => out.push_str(&format!("ident {i}\n")),
+            TokenTree::Punct(p) => {
+                out.push_str(&format!("punct {} {:?}\n", p.as_char(), p.spacing()))
+            }
+            TokenTree::Literal(l) => out.push_str(&format!("literal {l}\n")),
+        }
+    }
+    out
+}
+
+/// [`shape`] of a `proc_macro2` stream.
+fn shape_pm2(stream: pm2::TokenStream) -> String {
+    let mut out = String::new();
+    for tree in stream {
+        match tree {
+            pm2::TokenTree::Group(g) => {
+                let delimiter: Delimiter = g.delimiter().into();
+                out.push_str(&format!(
+                    "group {delimiter:?} {{\n{}}}\n",
+                    shape_pm2(g.stream())
+                ));
+            }
+            pm2::TokenTree::Ident(i) => out.push_str(&format!("ident {i}\n")),
+            pm2::TokenTree::Punct(p) => {
+                let spacing: Spacing = p.spacing().into();
+                out.push_str(&format!("punct {} {spacing:?}\n", p.as_char()));
+            }
+            pm2::TokenTree::Literal(l) => out.push_str(&format!("literal {l}\n")),
+        }
+    }
+    out
+}
+
+#[test]
+fn lexing_matches_proc_macro2() {
+    for src in SOURCES.iter().chain(LEXED) {
+        let ours = TokenStream::from_str(src).expect("lexes");
+        let theirs = pm2::TokenStream::from_str(src).expect("proc_macro2 lexes");
+        assert_eq!(ours.to_string(), theirs.to_string(), "for {src:?}");
+        assert_eq!(shape(ours), shape_pm2(theirs), "for {src:?}");
+    }
+}
+
+#[test]
+fn text_that_is_not_tokens_is_refused_as_proc_macro2_refuses_it() {
+    let bad = [
+        "(",
+        ")",
+        "(]",
+        "{ [ }",
+        "\"open",
+        "b'x",
+        "/* open",
+        "0x",
+        "r#self",
+        "r#_",
+        "'1a",
+        "\u{7f}",
+        "a \\ b",
+        "/// bare\r carriage return",
+    ];
+    for src in bad {
+        assert!(
+            pm2::TokenStream::from_str(src).is_err(),
+            "proc_macro2 lexes {src:?}"
+        );
+        let err = TokenStream::from_str(src).expect_err(src);
+        assert_eq!(err.to_string(), "cannot parse string into token stream");
+        assert!(format!("{err:?}").contains("the text has"), "{err:?}");
+    }
+}
+
 #[test]
 fn streams_extend_with_each_kind_of_tree() {
     let mut stream = TokenStream::new();

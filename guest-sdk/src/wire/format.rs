@@ -80,6 +80,7 @@ impl Encoder {
 
     /// Writes `value`'s `Display` text into the token text, without an
     /// intermediate string.
+    #[cfg(feature = "proc-macro2")]
     pub(crate) fn display(&mut self, value: &impl std::fmt::Display) -> wire::TextRange {
         use std::fmt::Write;
         let start = self.out.text.len();
@@ -92,6 +93,7 @@ impl Encoder {
     }
 
     /// The token text at `range`.
+    #[cfg(feature = "proc-macro2")]
     pub(crate) fn slice(&self, range: wire::TextRange) -> &str {
         let start = range.start as usize;
         self.out
@@ -102,6 +104,7 @@ impl Encoder {
 
     /// Removes a leading `r#` from the text at `range`, returning whether
     /// there was one.
+    #[cfg(feature = "proc-macro2")]
     pub(crate) fn strip_raw(&self, range: &mut wire::TextRange) -> bool {
         let start = range.start as usize;
         let raw = self.out.text[start..].starts_with("r#");

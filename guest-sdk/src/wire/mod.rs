@@ -12,9 +12,11 @@
 //! (`crate::stream` decides which).
 
 mod format;
+#[cfg(feature = "proc-macro2")]
 mod pm2;
 mod trees;
 
 pub(crate) use format::{Contents, Encoder, WireStream};
+#[cfg(feature = "proc-macro2")]
 pub(crate) use pm2::{encode_into as encode_proc_macro2, to_proc_macro2};
 pub(crate) use trees::{decode, encode_into as encode_trees};
