@@ -57,9 +57,17 @@ impl Build<'_> {
             .with_context(|| format!("cannot run {}", self.toolchain.cargo_path().display()))?;
         if !output.status.success() {
             bail!(
-                "cargo cannot resolve the port's dependencies in {}:\n{}",
+                "cannot be ported: cargo cannot resolve its dependencies in {}:\n{}",
                 self.dir.display(),
                 String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if let Some(warning) = unused_patch(&stderr) {
+            bail!(
+                "cannot be ported: it (or a dependency) requires a `proc-macro2` that procbox's \
+                 (guest-sdk/proc-macro2, version 1.0.999) does not satisfy, such as an exact \
+                 `=1.0.x`, so cargo would build it with crates.io's; cargo said:\n{warning}"
             );
         }
         let bytes = std::fs::read(&lockfile)
@@ -146,6 +154,13 @@ fn without_proc_macro2(lockfile: &str) -> anyhow::Result<String> {
     Ok(doc.to_string())
 }
 
+/// cargo's warning that the `proc-macro2` patch was not used, if it gave one.
+fn unused_patch(stderr: &str) -> Option<&str> {
+    stderr
+        .lines()
+        .find(|line| line.contains("patch `proc-macro2") && line.contains("was not used"))
+}
+
 /// cargo's errors, from the first, with a reason in front where one is known.
 fn explain_failure(stderr: &str) -> String {
     let errors: String = match stderr.find("error") {
@@ -178,6 +193,14 @@ mod tests {
         let seeded = without_proc_macro2(lockfile).expect("TOML");
         assert!(!seeded.contains("proc-macro2"), "{seeded}");
         assert!(seeded.contains("name = \"syn\""), "{seeded}");
+    }
+
+    #[test]
+    fn an_unused_proc_macro2_patch_is_found() {
+        let stderr = "warning: patch `proc-macro2 v1.0.999 (/p/guest-sdk/proc-macro2)` was not \
+                      used in the crate graph\nhelp: Check that the patched package version\n";
+        assert!(unused_patch(stderr).is_some_and(|w| w.contains("1.0.999")));
+        assert!(unused_patch("    Locking 3 packages\n").is_none());
     }
 
     #[test]

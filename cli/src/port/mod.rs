@@ -201,7 +201,9 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         procbox_tree: &procbox_tree,
         remapped_name: &label.replace(' ', "-"),
     };
-    provenance.lockfile = build.lock(Some(&procbox_tree.join("Cargo.lock")))?;
+    provenance.lockfile = build
+        .lock(Some(&procbox_tree.join("Cargo.lock")))
+        .map_err(|e| anyhow::anyhow!("{label} {e}"))?;
     let (manifest, _) = write_manifest(&provenance)?;
     diff.insert_str(0, &unified("Cargo.toml", &original_manifest, &manifest));
 

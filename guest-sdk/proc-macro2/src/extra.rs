@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::{Span, imp};
+use crate::Span;
+use crate::backend::imp;
 
 /// The spans of a group's delimiters and of the whole group, as in
 /// `proc_macro2::extra::DelimSpan`.

@@ -2,14 +2,9 @@
 
 use std::fmt;
 
+use crate::backend::imp::{self, Delimiter};
 use crate::extra::DelimSpan;
-use crate::{Delimiter, Span, TokenStream, imp};
-
-/// A delimited token stream, as in `proc_macro2::Group`.
-#[derive(Clone)]
-pub struct Group {
-    pub(crate) inner: imp::Group,
-}
+use crate::{Group, Span, TokenStream};
 
 impl Group {
     /// A new group with the call site's span.

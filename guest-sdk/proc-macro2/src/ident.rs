@@ -4,7 +4,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use crate::{Span, imp};
+use crate::backend::imp;
+use crate::{Ident, Span};
 
 /// An identifier's name (without `r#`) and whether it is raw: read from the
 /// SDK's identifier in a component, from its text natively (rustc's
@@ -22,13 +23,6 @@ fn parts(ident: &imp::Ident) -> (std::borrow::Cow<'_, str>, bool) {
         Some(name) => (name.to_owned().into(), true),
         None => (text.into(), false),
     }
-}
-
-/// An identifier, as in `proc_macro2::Ident`: two identifiers are equal when
-/// their text is (`r#` included), whatever their spans.
-#[derive(Clone)]
-pub struct Ident {
-    pub(crate) inner: imp::Ident,
 }
 
 impl Ident {

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::{Span, imp};
+use crate::Span;
+use crate::backend::imp;
 
 /// The error of parsing a [`TokenStream`](crate::TokenStream) or a
 /// [`Literal`](crate::Literal) from a string.

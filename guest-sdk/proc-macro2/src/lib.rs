@@ -22,16 +22,7 @@
 
 #![warn(missing_docs)]
 
-// The tokens underneath: the SDK's in a component; rustc's `proc_macro`
-// natively, where this crate serves the proc macros of a port's build (the
-// `[patch]` that brings it in applies to the whole build), as crates.io's
-// `proc_macro2` would inside rustc. Natively it works only inside a proc
-// macro: a build script that uses `proc_macro2` would need its fallback mode.
-#[cfg(target_family = "wasm")]
-use procbox as imp;
-#[cfg(not(target_family = "wasm"))]
-extern crate proc_macro as imp;
-
+mod backend;
 mod group;
 mod ident;
 mod lex_error;
@@ -41,24 +32,20 @@ mod punct;
 mod span;
 mod stream;
 mod token_tree;
+mod tree;
 
 pub mod extra;
 
-pub use group::Group;
-pub use ident::Ident;
-pub use imp::{Delimiter, Spacing};
+pub use backend::imp::{Delimiter, Spacing};
 pub use lex_error::LexError;
-pub use literal::Literal;
 pub use location::LineColumn;
-pub use punct::Punct;
 pub use span::Span;
-pub use stream::TokenStream;
-pub use token_tree::TokenTree;
+pub use tree::{Group, Ident, Literal, Punct, TokenStream, TokenTree};
 
 /// Iterators over a [`TokenStream`], as in `proc_macro2::token_stream`.
 pub mod token_stream {
-    pub use crate::TokenStream;
     pub use crate::stream::IntoIter;
+    pub use crate::tree::TokenStream;
 }
 
 /// `proc_macro2::fallback`'s switches, for crates that call them: there is
@@ -70,7 +57,3 @@ pub mod fallback {
     /// Does nothing: a component's tokens are always procbox's.
     pub fn unforce() {}
 }
-
-/// What makes the token types `!Send` and `!Sync`, as in `proc_macro2`
-/// (their streams share trees through `Rc`).
-type Marker = std::marker::PhantomData<std::rc::Rc<()>>;

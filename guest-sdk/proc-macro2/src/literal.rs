@@ -5,15 +5,8 @@ use std::fmt;
 use std::ops::RangeBounds;
 use std::str::FromStr;
 
-use crate::{LexError, Span, imp};
-
-/// A literal, as in `proc_macro2::Literal`; made as rustc's `proc_macro`
-/// makes it (the SDK's constructors), which is what `proc_macro2` inside
-/// rustc does.
-#[derive(Clone)]
-pub struct Literal {
-    pub(crate) inner: imp::Literal,
-}
+use crate::backend::imp;
+use crate::{LexError, Literal, Span};
 
 /// Constructors that pass their argument to the SDK's of the same name.
 macro_rules! constructors {

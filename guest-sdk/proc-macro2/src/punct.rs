@@ -2,13 +2,8 @@
 
 use std::fmt;
 
-use crate::{Spacing, Span, imp};
-
-/// A single punctuation character, as in `proc_macro2::Punct`.
-#[derive(Clone)]
-pub struct Punct {
-    pub(crate) inner: imp::Punct,
-}
+use crate::backend::imp::{self, Spacing};
+use crate::{Punct, Span};
 
 impl Punct {
     /// A new `Punct` at the call site.

@@ -4,7 +4,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::{LineColumn, Marker, imp};
+use crate::LineColumn;
+use crate::backend::{Marker, imp};
 
 /// A region of source code with its hygiene, as in `proc_macro2::Span`.
 ///

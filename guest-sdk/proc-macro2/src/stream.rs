@@ -3,15 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Group, Ident, LexError, Literal, Marker, Punct, TokenTree, imp};
-
-/// An abstract stream of token trees, as in `proc_macro2::TokenStream`.
-/// Cloning is cheap (the trees are shared).
-#[derive(Clone, Default)]
-pub struct TokenStream {
-    inner: imp::TokenStream,
-    _marker: Marker,
-}
+use crate::backend::{Marker, imp};
+use crate::{Group, Ident, LexError, Literal, Punct, TokenStream, TokenTree};
 
 impl TokenStream {
     /// An empty stream.
@@ -169,7 +162,7 @@ mod compiler {
 
     extern crate proc_macro;
 
-    use super::TokenStream;
+    use crate::TokenStream;
 
     impl From<proc_macro::TokenStream> for TokenStream {
         fn from(stream: proc_macro::TokenStream) -> TokenStream {

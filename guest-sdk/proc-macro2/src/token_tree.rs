@@ -2,21 +2,8 @@
 
 use std::fmt;
 
-use crate::{Group, Ident, Literal, Punct, Span, imp};
-
-/// A single token or a delimited sequence of token trees, as in
-/// `proc_macro2::TokenTree`.
-#[derive(Clone)]
-pub enum TokenTree {
-    /// A token stream surrounded by bracket delimiters.
-    Group(Group),
-    /// An identifier.
-    Ident(Ident),
-    /// A single punctuation character (`+`, `,`, `$`, etc.).
-    Punct(Punct),
-    /// A literal character (`'a'`), string (`"hello"`), number (`2.3`), etc.
-    Literal(Literal),
-}
+use crate::backend::imp;
+use crate::{Group, Ident, Literal, Punct, Span, TokenTree};
 
 impl TokenTree {
     /// The span of this tree (a group's whole span).
