@@ -63,16 +63,18 @@ impl Build<'_> {
             );
         }
         let stderr = String::from_utf8_lossy(&output.stderr);
-        if let Some(warning) = unused_patch(&stderr) {
+        let locked = std::fs::read_to_string(&lockfile)
+            .with_context(|| format!("cargo wrote no {}", lockfile.display()))?;
+        // A crate that uses no `proc-macro2` leaves the patch unused, rightly.
+        if let Some(warning) = unused_patch(&stderr).filter(|_| uses_crates_io_proc_macro2(&locked))
+        {
             bail!(
                 "cannot be ported: it (or a dependency) requires a `proc-macro2` that procbox's \
                  (guest-sdk/proc-macro2, version 1.0.999) does not satisfy, such as an exact \
                  `=1.0.x`, so cargo would build it with crates.io's; cargo said:\n{warning}"
             );
         }
-        let bytes = std::fs::read(&lockfile)
-            .with_context(|| format!("cargo wrote no {}", lockfile.display()))?;
-        Ok(format!("{:x}", Sha256::digest(&bytes)))
+        Ok(format!("{:x}", Sha256::digest(locked.as_bytes())))
     }
 
     /// Builds the library with `features`; returns the component's path.
@@ -154,6 +156,21 @@ fn without_proc_macro2(lockfile: &str) -> anyhow::Result<String> {
     Ok(doc.to_string())
 }
 
+/// Whether a lockfile has crates.io's `proc-macro2`.
+fn uses_crates_io_proc_macro2(lockfile: &str) -> bool {
+    let Ok(doc) = lockfile.parse::<toml_edit::DocumentMut>() else {
+        return false;
+    };
+    doc.get("package")
+        .and_then(toml_edit::Item::as_array_of_tables)
+        .is_some_and(|packages| {
+            packages.iter().any(|package| {
+                package.get("name").and_then(toml_edit::Item::as_str) == Some("proc-macro2")
+                    && package.get("source").is_some()
+            })
+        })
+}
+
 /// cargo's warning that the `proc-macro2` patch was not used, if it gave one.
 fn unused_patch(stderr: &str) -> Option<&str> {
     stderr
@@ -201,6 +218,12 @@ mod tests {
                       used in the crate graph\nhelp: Check that the patched package version\n";
         assert!(unused_patch(stderr).is_some_and(|w| w.contains("1.0.999")));
         assert!(unused_patch("    Locking 3 packages\n").is_none());
+        let patched = "[[package]]\nname = \"proc-macro2\"\nversion = \"1.0.999\"\n";
+        let unpatched = "[[package]]\nname = \"proc-macro2\"\nversion = \"1.0.86\"\n\
+                         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+        assert!(!uses_crates_io_proc_macro2(patched));
+        assert!(uses_crates_io_proc_macro2(unpatched));
+        assert!(!uses_crates_io_proc_macro2("version = 4\n"));
     }
 
     #[test]
