@@ -10,7 +10,7 @@
 //! Each case fails when the guest's `proc_macro2` answers as crates.io's does
 //! outside the compiler (what a port used before procbox had its own): `join`
 //! would be `Some` (the error at `a`, not `b`), `resolved_at` and
-//! `located_at` would drop hygiene (no "in this macro invocation" label, and
+//! `located_at` would drop hygiene (no "this error originates in the macro" note, and
 //! the caller's `x` would resolve), and `mixed_site` would be the call site
 //! (`hidden` would resolve).
 
@@ -70,6 +70,7 @@ pub fn check(input: TokenStream) -> TokenStream {
             #resolved + #located + hidden + #visible
         }
     }
+    .into()
 }
 "#;
 
@@ -156,7 +157,7 @@ fn a_ported_macro_s_spans_make_rustc_say_what_it_says_natively() {
         "not_defined",
         "cannot find value `x`",
         "cannot find value `hidden`",
-        "in this macro invocation",
+        "not accessible due to macro hygiene",
     ] {
         assert!(expected.contains(case), "{case}: {expected}");
     }
