@@ -102,22 +102,37 @@ impl Fnv {
 /// toolchain, and the host, built by procbox's, must agree on it.
 pub(super) fn checksum(bytes: &[u8]) -> String {
     let mut crc = !0u64;
-    let mut at = 0;
-    while at < bytes.len() {
-        crc = CRC_TABLE[((crc as u8) ^ bytes[at]) as usize] ^ (crc >> 8);
-        at += 1;
+    // Eight bytes a step ("slicing by 8"): a byte at a time waits on one
+    // table load per byte, and an entry is several kilobytes.
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = crc ^ u64::from_le_bytes(word);
+        crc = CRC_TABLES[7][(x & 0xff) as usize]
+            ^ CRC_TABLES[6][((x >> 8) & 0xff) as usize]
+            ^ CRC_TABLES[5][((x >> 16) & 0xff) as usize]
+            ^ CRC_TABLES[4][((x >> 24) & 0xff) as usize]
+            ^ CRC_TABLES[3][((x >> 32) & 0xff) as usize]
+            ^ CRC_TABLES[2][((x >> 40) & 0xff) as usize]
+            ^ CRC_TABLES[1][((x >> 48) & 0xff) as usize]
+            ^ CRC_TABLES[0][(x >> 56) as usize];
+    }
+    for &byte in chunks.remainder() {
+        crc = CRC_TABLES[0][((crc as u8) ^ byte) as usize] ^ (crc >> 8);
     }
     format!("{:016x}", !crc)
 }
 
-/// CRC-64/XZ's table: the remainder of each byte value, built at compile
-/// time. A `static`, not a `const`: unoptimized code would copy a `const`
-/// array onto the stack at every use.
-static CRC_TABLE: [u64; 256] = crc_table();
+/// CRC-64/XZ's tables, built at compile time: `[0]` is the remainder of
+/// each byte value, `[k]` that of the byte followed by `k` zero bytes. A
+/// `static`, not a `const`: unoptimized code would copy a `const` array onto
+/// the stack at every use.
+static CRC_TABLES: [[u64; 256]; 8] = crc_tables();
 
-const fn crc_table() -> [u64; 256] {
+const fn crc_tables() -> [[u64; 256]; 8] {
     const POLYNOMIAL: u64 = 0xc96c_5795_d787_0f42;
-    let mut table = [0u64; 256];
+    let mut tables = [[0u64; 256]; 8];
     let mut byte = 0;
     while byte < 256 {
         let mut crc = byte as u64;
@@ -129,10 +144,20 @@ const fn crc_table() -> [u64; 256] {
             };
             bit += 1;
         }
-        table[byte] = crc;
+        tables[0][byte] = crc;
         byte += 1;
     }
-    table
+    let mut k = 1;
+    while k < 8 {
+        let mut byte = 0;
+        while byte < 256 {
+            let previous = tables[k - 1][byte];
+            tables[k][byte] = (previous >> 8) ^ tables[0][(previous & 0xff) as usize];
+            byte += 1;
+        }
+        k += 1;
+    }
+    tables
 }
 
 /// Each token's kind, delimiter or spacing and text, without span handles.
@@ -203,7 +228,25 @@ impl FromStr for Key {
 
 #[cfg(test)]
 mod tests {
-    use super::checksum;
+    use super::{CRC_TABLES, checksum};
+
+    #[test]
+    fn eight_bytes_a_step_is_the_crc_a_byte_at_a_time() {
+        let bytes: Vec<u8> = (0u32..100)
+            .map(|i| (i.wrapping_mul(151) ^ (i >> 3)) as u8)
+            .collect();
+        for len in 0..bytes.len() {
+            let mut crc = !0u64;
+            for &byte in &bytes[..len] {
+                crc = CRC_TABLES[0][((crc as u8) ^ byte) as usize] ^ (crc >> 8);
+            }
+            assert_eq!(
+                checksum(&bytes[..len]),
+                format!("{:016x}", !crc),
+                "{len} bytes"
+            );
+        }
+    }
 
     #[test]
     fn the_checksum_is_crc_64_xz() {
