@@ -9,9 +9,9 @@ use crate::backend::{Marker, imp};
 
 /// A region of source code with its hygiene, as in `proc_macro2::Span`.
 ///
-/// It is the SDK's [`imp::Span`], a handle into the host's table for
-/// the current expansion, so every query is the host's answer about the
-/// user's code.
+/// In a component it is the SDK's `procbox::Span`, a handle into the host's
+/// table for the current expansion, so every query is the host's answer
+/// about the user's code.
 #[derive(Copy, Clone)]
 pub struct Span {
     pub(crate) inner: imp::Span,
@@ -48,8 +48,8 @@ impl Span {
         Span::new(self.inner.located_at(other.inner))
     }
 
-    /// This span as the SDK's (what `proc_macro2` calls `proc_macro::Span`;
-    /// in a port, `proc_macro` is the SDK).
+    /// The span underneath: the SDK's in a component (in a port,
+    /// `proc_macro` is the SDK), rustc's `proc_macro::Span` natively.
     pub fn unwrap(self) -> imp::Span {
         self.inner
     }

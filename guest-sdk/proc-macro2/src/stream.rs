@@ -1,4 +1,5 @@
-//! [`TokenStream`]: the SDK's stream, with `proc_macro2`'s API.
+//! [`TokenStream`]'s behaviour: the stream underneath (the SDK's in a
+//! component), with `proc_macro2`'s API.
 
 use std::fmt;
 use std::str::FromStr;
@@ -19,8 +20,8 @@ impl TokenStream {
 }
 
 impl From<imp::TokenStream> for TokenStream {
-    /// The SDK's stream (a macro's input) for `syn` and `quote`: the same
-    /// tokens, no conversion.
+    /// The stream underneath (in a component, the SDK's: a macro's input) for
+    /// `syn` and `quote`: the same tokens, no conversion.
     fn from(inner: imp::TokenStream) -> TokenStream {
         TokenStream {
             inner,
@@ -30,7 +31,7 @@ impl From<imp::TokenStream> for TokenStream {
 }
 
 impl From<TokenStream> for imp::TokenStream {
-    /// The stream back as the SDK's (a macro's output).
+    /// The stream underneath (in a component, the SDK's: a macro's output).
     fn from(stream: TokenStream) -> imp::TokenStream {
         stream.inner
     }
