@@ -8,6 +8,8 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 
+use super::build_scripts;
+use super::cargo_toml::ProcMacro2;
 use super::toolchain::Toolchain;
 
 /// The tools and places of one build.
@@ -41,13 +43,16 @@ impl Build<'_> {
     /// Resolves the dependencies into the crate's `Cargo.lock` (starting from
     /// the versions in `seed`, procbox's own lockfile, where they fit, so the
     /// SDK's dependencies are the ones procbox was tested with), and returns
-    /// its SHA-256.
-    pub fn lock(&self, seed: Option<&Path>) -> anyhow::Result<String> {
+    /// its SHA-256. `proc_macro2` is the one the crate's manifest asks for.
+    pub fn lock(&self, seed: Option<&Path>, proc_macro2: ProcMacro2) -> anyhow::Result<String> {
         let lockfile = self.dir.join("Cargo.lock");
         if let Some(seed) = seed.filter(|seed| seed.is_file()) {
-            let text = std::fs::read_to_string(seed)
+            let mut text = std::fs::read_to_string(seed)
                 .with_context(|| format!("cannot read {}", seed.display()))?;
-            std::fs::write(&lockfile, without_proc_macro2(&text)?)
+            if proc_macro2 == ProcMacro2::Procbox {
+                text = without_proc_macro2(&text)?;
+            }
+            std::fs::write(&lockfile, text)
                 .with_context(|| format!("cannot write {}", lockfile.display()))?;
         }
         let output = self
@@ -75,6 +80,30 @@ impl Build<'_> {
             );
         }
         Ok(format!("{:x}", Sha256::digest(locked.as_bytes())))
+    }
+
+    /// The packages whose build scripts use `proc-macro2` in a build with
+    /// `features`, as the locked dependencies stand (on every platform, to
+    /// be safe).
+    pub fn build_scripts_using_proc_macro2(
+        &self,
+        features: &[String],
+        no_default_features: bool,
+    ) -> anyhow::Result<Vec<String>> {
+        let mut command = self.command();
+        command.args(["metadata", "--format-version", "1", "--locked"]);
+        with_features(&mut command, features, no_default_features);
+        let output = command
+            .output()
+            .with_context(|| format!("cannot run {}", self.toolchain.cargo_path().display()))?;
+        if !output.status.success() {
+            bail!(
+                "cannot be ported: cargo metadata failed in {}:\n{}",
+                self.dir.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        build_scripts::using_proc_macro2(&String::from_utf8_lossy(&output.stdout))
     }
 
     /// Builds the library with `features`; returns the component's path.
@@ -110,12 +139,7 @@ impl Build<'_> {
                 "target.wasm32-wasip2.linker={:?}",
                 self.linker.display().to_string()
             ));
-        if !features.is_empty() {
-            command.arg("--features").arg(features.join(","));
-        }
-        if no_default_features {
-            command.arg("--no-default-features");
-        }
+        with_features(&mut command, features, no_default_features);
         let output = command
             .output()
             .with_context(|| format!("cannot run {}", self.toolchain.cargo_path().display()))?;
@@ -135,6 +159,15 @@ impl Build<'_> {
             );
         }
         Ok(component)
+    }
+}
+
+fn with_features(command: &mut Command, features: &[String], no_default_features: bool) {
+    if !features.is_empty() {
+        command.arg("--features").arg(features.join(","));
+    }
+    if no_default_features {
+        command.arg("--no-default-features");
     }
 }
 

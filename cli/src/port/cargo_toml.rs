@@ -21,6 +21,19 @@ pub struct Declared {
     pub env: Vec<String>,
 }
 
+/// Which `proc-macro2` the port's `syn` and `quote` build with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcMacro2 {
+    /// procbox's (`guest-sdk/proc-macro2`), patched in: its spans answer as
+    /// `proc_macro2`'s do inside rustc.
+    Procbox,
+    /// crates.io's, through the SDK's conversions: for a build whose build
+    /// scripts use `proc-macro2` (see `build_scripts`), at the cost of the
+    /// span answers of crates.io's outside rustc (`join` is `Some`,
+    /// `resolved_at` and `located_at` keep no hygiene).
+    CratesIo,
+}
+
 /// The ported `Cargo.toml`'s text, and the library's name (the component's
 /// file stem).
 pub fn port(
@@ -29,6 +42,7 @@ pub fn port(
     sdk: &Path,
     declared: &Declared,
     provenance: &Provenance,
+    proc_macro2: ProcMacro2,
 ) -> anyhow::Result<(String, String)> {
     let mut doc: DocumentMut = text
         .parse()
@@ -94,20 +108,26 @@ pub fn port(
     }
     // In the file's own style: `[dependencies.x]` tables (as cargo publishes
     // them) or inline tables under `[dependencies]`.
-    // Without the SDK's conversions to crates.io's `proc_macro2`: the port
-    // builds with procbox's own (patched in below), which is made of the
-    // SDK's tokens and depends on the SDK.
+    // With procbox's `proc-macro2` (patched in below), which is made of the
+    // SDK's tokens and depends on the SDK, the SDK's conversions to
+    // crates.io's are left out.
     let sdk_path = sdk.display().to_string();
     let mut sdk_dependency = toml_edit::InlineTable::new();
     sdk_dependency.insert("path", sdk_path.into());
     sdk_dependency.insert("default-features", false.into());
-    sdk_dependency.insert("features", Array::from_iter(["allocator"]).into());
+    let features = match proc_macro2 {
+        ProcMacro2::Procbox => Array::from_iter(["allocator"]),
+        ProcMacro2::CratesIo => Array::from_iter(["allocator", "proc-macro2"]),
+    };
+    sdk_dependency.insert("features", features.into());
     if implicit {
         dependencies.insert("procbox", Item::Table(sdk_dependency.into_table()));
     } else {
         dependencies.insert("procbox", value(sdk_dependency));
     }
-    patch_proc_macro2(&mut doc, &package_name, &sdk.join("proc-macro2"))?;
+    if proc_macro2 == ProcMacro2::Procbox {
+        patch_proc_macro2(&mut doc, &package_name, &sdk.join("proc-macro2"))?;
+    }
 
     let package = doc
         .get_mut("package")
@@ -234,6 +254,7 @@ version = "1"
             Path::new("/p/guest-sdk"),
             &declared,
             &provenance(),
+            ProcMacro2::Procbox,
         )
         .expect("ports");
         assert_eq!(lib, "my_derive");
@@ -265,6 +286,24 @@ version = "1"
     }
 
     #[test]
+    fn with_crates_io_s_proc_macro2_the_sdk_converts_and_nothing_is_patched() {
+        let (text, _) = port(
+            PUBLISHED,
+            Path::new("Cargo.toml"),
+            Path::new("/p/guest-sdk"),
+            &Declared::default(),
+            &provenance(),
+            ProcMacro2::CratesIo,
+        )
+        .expect("ports");
+        assert!(
+            text.contains("features = [\"allocator\", \"proc-macro2\"]\n"),
+            "{text}"
+        );
+        assert!(!text.contains("[patch"), "{text}");
+    }
+
+    #[test]
     fn what_is_not_a_proc_macro_crate_is_refused_by_name() {
         let plain = PUBLISHED.replace("proc-macro = true\n", "");
         let err = port(
@@ -273,6 +312,7 @@ version = "1"
             Path::new("/sdk"),
             &Declared::default(),
             &provenance(),
+            ProcMacro2::Procbox,
         )
         .expect_err("not a proc macro");
         assert!(
@@ -286,7 +326,8 @@ version = "1"
                 Path::new("x/Cargo.toml"),
                 Path::new("/s"),
                 &Declared::default(),
-                &provenance()
+                &provenance(),
+                ProcMacro2::Procbox,
             )
             .is_err()
         );

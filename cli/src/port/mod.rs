@@ -5,6 +5,7 @@
 //! and what was changed.
 
 mod build;
+mod build_scripts;
 mod cargo_toml;
 mod rust_source;
 mod source;
@@ -20,6 +21,7 @@ use procbox_host::{Capability, Provenance};
 
 use crate::describe::Description;
 use crate::load::Loader;
+use cargo_toml::ProcMacro2;
 
 pub use source::Source;
 
@@ -91,11 +93,16 @@ pub struct Ported {
     pub needs: Vec<String>,
     /// The port's directory.
     pub dir: PathBuf,
+    /// What the user should know about how it was built, one sentence each.
+    pub warnings: Vec<String>,
 }
 
 /// `procbox port`.
 pub fn run(loader: &Loader, args: &PortArgs) -> anyhow::Result<ExitCode> {
     let ported = port(args, Path::new("procbox-port"))?;
+    for warning in &ported.warnings {
+        eprintln!("warning: {warning}");
+    }
     let component = loader.load(&ported.component)?;
     let description = Description::of(&ported.component, &component);
     print!("{}", report(&ported, &description));
@@ -169,18 +176,21 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
     };
     // Written twice: the lockfile's hash goes into the manifest once the
     // lockfile is resolved (which the manifest's metadata does not change).
-    let write_manifest = |provenance: &Provenance| -> anyhow::Result<(String, String)> {
-        let (manifest, lib_name) = cargo_toml::port(
-            &original_manifest,
-            &manifest_path,
-            &sdk,
-            &declared,
-            provenance,
-        )?;
-        write(&manifest_path, &manifest)?;
-        Ok((manifest, lib_name))
-    };
-    let (_, lib_name) = write_manifest(&provenance)?;
+    let write_manifest =
+        |provenance: &Provenance, proc_macro2: ProcMacro2| -> anyhow::Result<(String, String)> {
+            let (manifest, lib_name) = cargo_toml::port(
+                &original_manifest,
+                &manifest_path,
+                &sdk,
+                &declared,
+                provenance,
+                proc_macro2,
+            )?;
+            write(&manifest_path, &manifest)?;
+            Ok((manifest, lib_name))
+        };
+    let mut proc_macro2 = ProcMacro2::Procbox;
+    let (_, lib_name) = write_manifest(&provenance, proc_macro2)?;
 
     let needs = rewrite_sources(&crate_dir, &label, &mut diff)?;
 
@@ -201,10 +211,27 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         procbox_tree: &procbox_tree,
         remapped_name: &label.replace(' ', "-"),
     };
-    provenance.lockfile = build
-        .lock(Some(&procbox_tree.join("Cargo.lock")))
-        .map_err(|e| anyhow::anyhow!("{label} {e}"))?;
-    let (manifest, _) = write_manifest(&provenance)?;
+    let seed = procbox_tree.join("Cargo.lock");
+    let in_context = |e: anyhow::Error| anyhow::anyhow!("{label} {e}");
+    provenance.lockfile = build.lock(Some(&seed), proc_macro2).map_err(in_context)?;
+    let mut warnings = Vec::new();
+    let build_scripts = build
+        .build_scripts_using_proc_macro2(&args.features, args.no_default_features)
+        .map_err(in_context)?;
+    if !build_scripts.is_empty() {
+        proc_macro2 = ProcMacro2::CratesIo;
+        write_manifest(&provenance, proc_macro2)?;
+        provenance.lockfile = build.lock(Some(&seed), proc_macro2).map_err(in_context)?;
+        warnings.push(format!(
+            "{label} builds with crates.io's proc-macro2, not procbox's: the build scripts of {} \
+             use proc-macro2, and procbox's (patched in for the whole build) works natively only \
+             inside a proc macro. Its spans answer as crates.io's do outside rustc (`join` is \
+             `Some`, `resolved_at` and `located_at` keep no hygiene), so an error the macro \
+             reports may point elsewhere than natively (docs/COMPATIBILITY.md)",
+            build_scripts.join(", ")
+        ));
+    }
+    let (manifest, _) = write_manifest(&provenance, proc_macro2)?;
     diff.insert_str(0, &unified("Cargo.toml", &original_manifest, &manifest));
 
     let built = build
@@ -220,6 +247,7 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         diff,
         needs,
         dir: out,
+        warnings,
     })
 }
 

@@ -120,6 +120,9 @@ pub fn sandbox(loader: &Loader, args: &SandboxArgs) -> anyhow::Result<ExitCode> 
         Ok(())
     })?;
 
+    for warning in &ported.warnings {
+        eprintln!("warning: {warning}");
+    }
     println!(
         "{name} {} is sandboxed: its port is {} ({}), the shim {}",
         dependency.version,
