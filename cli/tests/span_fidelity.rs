@@ -1,18 +1,21 @@
 //! A ported macro's spans behave as the native macro's, judged by rustc's own
 //! errors: `proc_macro2`'s `join`, `resolved_at`, `located_at`, `mixed_site`
 //! and `call_site` each decide where an error points or whether a name
-//! resolves. The macro below (a small crate written for this test, built on
-//! crates.io's `syn`, `quote` and `proc-macro2`) is ported by `procbox port
-//! --path`, with no edit, and stood in for by a shim; `cargo check` of the
-//! same program with the native crate and with the shim must print the same
-//! errors.
+//! resolves, and a group an attribute re-emits keeps its delimiters' spans
+//! for the derive that sees it next. The macros below (a small crate written
+//! for this test, built on crates.io's `syn`, `quote` and `proc-macro2`) are
+//! ported by `procbox port --path`, with no edit, and stood in for by a
+//! shim, served and embedded; `cargo check` of the same program with the
+//! native crate and with each shim must print the same errors.
 //!
 //! Each case fails when the guest's `proc_macro2` answers as crates.io's does
 //! outside the compiler (what a port used before procbox had its own): `join`
 //! would be `Some` (the error at `a`, not `b`), `resolved_at` and
 //! `located_at` would drop hygiene (no "this error originates in the macro" note, and
 //! the caller's `x` would resolve), and `mixed_site` would be the call site
-//! (`hidden` would resolve).
+//! (`hidden` would resolve). The re-emitted group fails when the shim
+//! rebuilds it (`proc_macro` sets a rebuilt group's delimiters' spans to the
+//! whole group's, so the derive's error would cover the body, not `{`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,7 +27,8 @@ fn work_dir() -> PathBuf {
 }
 
 /// `command` with the environment of a build outside the test's own, the
-/// test's procbox and a target directory shared by the two programs.
+/// test's procbox and a target directory shared by the native and served
+/// programs.
 fn outside(mut command: Command, dir: &Path) -> Command {
     procbox_tests::outside_build(&mut command)
         .current_dir(dir)
@@ -37,6 +41,21 @@ fn outside(mut command: Command, dir: &Path) -> Command {
 fn cargo(dir: &Path) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     outside(Command::new(cargo), dir)
+}
+
+/// `cargo` for the program with the embedded shim: no server to fall back
+/// on, and the target directory of `cargo_demo.rs`'s embedded build, which
+/// compiles wasmtime the same way (unoptimized, without debug info).
+fn cargo_embedded(dir: &Path) -> Command {
+    let mut command = cargo(dir);
+    command
+        .env("PROCBOX", "/nonexistent/procbox")
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target").join("cargo-demo-embedded"),
+        );
+    command
 }
 
 const MACRO: &str = r#"use proc_macro::TokenStream;
@@ -72,6 +91,29 @@ pub fn check(input: TokenStream) -> TokenStream {
     }
     .into()
 }
+
+/// `#[reemit]`: the item, unchanged, as pin-project's attribute passes on
+/// the item its derive then sees.
+#[proc_macro_attribute]
+pub fn reemit(_args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    quote!(#item).into()
+}
+
+/// `#[derive(Open)]`: an error at the opening brace of the item's body (a
+/// name that does not resolve: a `compile_error!` here would end the build
+/// before the other cases' errors).
+#[proc_macro_derive(Open)]
+pub fn open(item: TokenStream) -> TokenStream {
+    let brace = proc_macro2::TokenStream::from(item)
+        .into_iter()
+        .find_map(|tree| match tree {
+            TokenTree::Group(group) => Some(group.span_open()),
+            _ => None,
+        })
+        .unwrap_or_else(Span::call_site);
+    quote_spanned!(brace=> const _: u32 = no_such_brace;).into()
+}
 "#;
 
 const PROGRAM: &str = r#"fn main() {
@@ -79,6 +121,12 @@ const PROGRAM: &str = r#"fn main() {
     let y = 2u32;
     let _sum: u32 = span_fidelity::check!(a b c);
     let _ = x;
+}
+
+#[span_fidelity::reemit]
+#[derive(span_fidelity::Open)]
+struct Opened {
+    field: u32,
 }
 "#;
 
@@ -96,8 +144,9 @@ fn program(dir: &Path, macro_dir: &Path) {
     write(&dir.join("src").join("main.rs"), PROGRAM);
 }
 
-/// rustc's errors on the program in `dir`, with `dir` written `$DIR`.
-fn errors(dir: &Path) -> String {
+/// rustc's errors on the program in `dir`, checked by `cargo`, with `dir`
+/// written `$DIR`.
+fn errors(cargo: fn(&Path) -> Command, dir: &Path) -> String {
     let output = cargo(dir)
         .args(["check", "--quiet"])
         .output()
@@ -133,24 +182,26 @@ fn a_ported_macro_s_spans_make_rustc_say_what_it_says_natively() {
             .arg(procbox_ld()),
         "procbox port --path",
     );
-    let shim = root.join("shim");
-    let _ = std::fs::remove_dir_all(&shim);
-    run(
-        outside(Command::new(env!("CARGO_BIN_EXE_procbox")), &root)
-            .arg("shim")
-            .arg(port.join("span_fidelity.wasm"))
-            .arg("--out")
-            .arg(&shim)
-            .args(["--name", "span-fidelity"])
-            .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir()),
-        "procbox shim",
-    );
+    let shim = |name: &str, options: &[&str]| {
+        let out = root.join(name);
+        let _ = std::fs::remove_dir_all(&out);
+        run(
+            outside(Command::new(env!("CARGO_BIN_EXE_procbox")), &root)
+                .arg("shim")
+                .arg(port.join("span_fidelity.wasm"))
+                .arg("--out")
+                .arg(&out)
+                .args(["--name", "span-fidelity"])
+                .args(options)
+                .env("PROCBOX_CACHE_DIR", procbox_tests::cache_dir()),
+            "procbox shim",
+        );
+        out
+    };
 
     let native = root.join("native");
     program(&native, &macro_dir);
-    let sandboxed = root.join("sandboxed");
-    program(&sandboxed, &shim);
-    let expected = errors(&native);
+    let expected = errors(cargo, &native);
     // Each case reached rustc natively.
     for case in [
         "joined",
@@ -158,8 +209,15 @@ fn a_ported_macro_s_spans_make_rustc_say_what_it_says_natively() {
         "cannot find value `x`",
         "cannot find value `hidden`",
         "not accessible due to macro hygiene",
+        "cannot find value `no_such_brace`",
     ] {
         assert!(expected.contains(case), "{case}: {expected}");
     }
-    assert_eq!(errors(&sandboxed), expected);
+
+    let served = root.join("served");
+    program(&served, &shim("shim", &[]));
+    assert_eq!(errors(cargo, &served), expected, "served");
+    let embedded = root.join("embedded");
+    program(&embedded, &shim("shim-embedded", &["--embedded"]));
+    assert_eq!(errors(cargo_embedded, &embedded), expected, "embedded");
 }

@@ -1,5 +1,8 @@
 //! The sandbox in rustc's own process (feature `embedded`): `procbox-host`
 //! with its wasmtime engine, for builds that cannot run `procbox serve`.
+//! It expands the flat invocation as the server does (the host's
+//! `expand_flat`), answering the macro's span queries from the compiler's
+//! spans, so the output is rebuilt exactly as the server's is.
 //!
 //! Running inside rustc shapes the host: no signal handlers (rustc has its
 //! own for stack overflows; the guest gets explicit bounds checks), the
@@ -7,16 +10,20 @@
 //! wasm stack limit), one engine per rustc process, compiled code from the
 //! per-user cache.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use proc_macro::TokenStream;
-use procbox_host::{Expansion, ExpansionCache, Host, Level, MacroComponent, MacroKind, Origin};
+use procbox_host::{ExpansionCache, FlatInvocation, Host, MacroComponent, SpanOracle};
+use procbox_protocol::{Expanded, Grants, SpanAnswer, SpanQuery};
 
+use crate::expansion::Flat;
 use crate::report::Failed;
-use crate::{Component, depend, report};
+use crate::tokens::SpanTable;
+use crate::{Component, spans};
 
-/// The component, loaded on its first use in this rustc process, or why it
-/// cannot be (the same answer for every use).
+/// The component, loaded and given its grants on its first use in this
+/// rustc process (which builds one crate: the grants resolve the same for
+/// every use), or why it cannot be (the same answer for every use).
 pub(crate) struct Loaded(OnceLock<Result<MacroComponent, String>>);
 
 impl Loaded {
@@ -25,64 +32,70 @@ impl Loaded {
     }
 }
 
-/// Runs one expansion in this process.
+thread_local! {
+    /// The spans of the expansion running on this thread, for
+    /// [`RustcSpans`]: the compiler's spans cannot leave rustc's thread,
+    /// and the host runs the guest on the thread that calls it.
+    static SPANS: RefCell<Option<SpanTable>> = const { RefCell::new(None) };
+}
+
+/// Answers span queries from the expansion's [`SPANS`].
+struct RustcSpans;
+
+impl SpanOracle for RustcSpans {
+    fn answer(&mut self, query: &SpanQuery) -> Result<SpanAnswer, String> {
+        SPANS.with(|spans| match spans.try_borrow_mut().as_deref_mut() {
+            Ok(Some(table)) => spans::answer(table, *query),
+            _ => Err("a span query came from outside the expansion's thread".to_owned()),
+        })
+    }
+}
+
+/// The backend: expands `flat` in this process, the guest asking `spans`.
 pub(crate) fn expand(
     component: &Component,
-    kind: MacroKind,
-    name: &str,
-    args: Option<TokenStream>,
-    input: TokenStream,
-) -> Result<TokenStream, Failed> {
+    flat: &Flat<'_>,
+    spans: &mut SpanTable,
+) -> Result<Expanded, Failed> {
     let loaded = component
         .loaded
         .0
-        .get_or_init(|| load(component))
+        .get_or_init(|| load(component, flat.grants))
         .as_ref()
         .map_err(Clone::clone)?;
-    let input = proc_macro2::TokenStream::from(input);
-    let result = match (kind, args) {
-        (MacroKind::Derive, _) => loaded.expand_derive(name, &input),
-        (MacroKind::Attribute, args) => {
-            let args = proc_macro2::TokenStream::from(args.unwrap_or_default());
-            loaded.expand_attribute(name, &args, &input)
-        }
-        (MacroKind::Function, _) => loaded.expand_function(name, &input),
+    let invocation = FlatInvocation {
+        kind: flat.kind,
+        name: flat.name.to_owned(),
+        input: flat.input.clone(),
+        args: flat.args.cloned(),
+        span_count: spans.len(),
+        file: proc_macro::Span::call_site()
+            .local_file()
+            .map(|path| path.to_string_lossy().into_owned()),
+        cached: true,
     };
-    let expansion: Expansion = result.map_err(|e| match e.panic_message() {
+    // The table is the thread's while the guest runs, then comes back with
+    // the spans the queries made.
+    let table = std::mem::replace(spans, SpanTable::new());
+    SPANS.with(|slot| *slot.borrow_mut() = Some(table));
+    let result = loaded.expand_flat(invocation, Box::new(RustcSpans));
+    if let Some(table) = SPANS.with(|slot| slot.borrow_mut().take()) {
+        *spans = table;
+    }
+    let expansion = result.map_err(|e| match e.panic_message() {
         Some(panic) => Failed::Panicked(panic.to_owned()),
         None => Failed::Report(e.to_string()),
     })?;
-    let mut tokens = TokenStream::from(expansion.tokens);
-    // `compile_error!`s are already in the tokens; what the macro emitted
-    // separately must be added (errors) or printed (warnings).
-    for diagnostic in expansion.diagnostics {
-        if diagnostic.origin != Origin::Emitted {
-            continue;
-        }
-        let level = match diagnostic.level {
-            Level::Error => {
-                // The compiler's span behind proc_macro2's (not an Option).
-                let span = diagnostic.span().unwrap();
-                tokens.extend(report::compile_error(&diagnostic.message, span));
-                continue;
-            }
-            Level::Warning => "warning",
-            Level::Note => "note",
-            Level::Help => "help",
-        };
-        report::print(level, &diagnostic.message, component.file);
-    }
-    Ok(depend::track(
-        component,
-        kind,
-        &expansion.files_read,
-        tokens,
-    ))
+    Ok(Expanded {
+        tokens: expansion.tokens,
+        diagnostics: expansion.diagnostics,
+        files_read: expansion.files_read,
+    })
 }
 
 /// Checks the embedded bytes against the reviewed hash, loads them and
-/// applies the grants.
-fn load(component: &Component) -> Result<MacroComponent, String> {
+/// applies `grants` (resolved).
+fn load(component: &Component, grants: &Grants) -> Result<MacroComponent, String> {
     let actual = procbox_host::sha256_hex(component.bytes);
     if actual != component.sha256.to_ascii_lowercase() {
         return Err(format!(
@@ -92,10 +105,9 @@ fn load(component: &Component) -> Result<MacroComponent, String> {
             component.file, component.sha256
         ));
     }
-    let grants = (component.grants)();
     host()?
         .load_checked_bytes(component.file, component.bytes, &actual)
-        .and_then(|loaded| loaded.with_grants(&grants))
+        .and_then(|loaded| loaded.with_grants(grants))
         .map_err(|e| e.to_string())
 }
 

@@ -60,10 +60,9 @@ mod client;
 mod depend;
 #[cfg(feature = "embedded")]
 mod embedded;
+mod expansion;
 mod report;
-#[cfg(not(feature = "embedded"))]
 mod spans;
-#[cfg(not(feature = "embedded"))]
 mod tokens;
 
 use std::time::Duration;
@@ -139,9 +138,10 @@ impl Component {
         input: TokenStream,
     ) -> TokenStream {
         #[cfg(not(feature = "embedded"))]
-        let expanded = client::expand(self, kind, name, args, input);
+        let backend: expansion::Backend = client::expand;
         #[cfg(feature = "embedded")]
-        let expanded = embedded::expand(self, kind, name, args, input);
-        expanded.unwrap_or_else(report::Failed::into_tokens)
+        let backend: expansion::Backend = embedded::expand;
+        expansion::expand(self, backend, kind, name, args, input)
+            .unwrap_or_else(report::Failed::into_tokens)
     }
 }

@@ -49,6 +49,7 @@ impl SpanTable {
     }
 
     /// Forgets the spans after the first `len` (those a failed replay made).
+    #[cfg(not(feature = "embedded"))]
     pub(crate) fn truncate(&mut self, len: u32) {
         self.spans.truncate(len as usize);
     }

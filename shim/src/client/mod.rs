@@ -14,16 +14,14 @@ mod server;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use proc_macro::TokenStream;
-use procbox_protocol::tree;
 use procbox_protocol::{
-    ClientMessage, Expand, Expanded, Failure, FailureKind, Grants, Level, Load, MacroKind,
-    ServerMessage,
+    ClientMessage, Expand, Expanded, Failure, FailureKind, Load, ServerMessage,
 };
 
+use crate::expansion::Flat;
 use crate::report::Failed;
-use crate::tokens::{SpanTable, flatten, unflatten};
-use crate::{Component, depend, report, spans};
+use crate::tokens::SpanTable;
+use crate::{Component, spans};
 use server::{Fault, Server};
 
 /// How long past the time limit the shim waits for the server's own timeout
@@ -37,81 +35,28 @@ const LOADING: Duration = Duration::from_secs(600);
 /// This rustc process's server, once started.
 static SERVER: Mutex<Option<Server>> = Mutex::new(None);
 
-/// Runs one expansion.
+/// The backend: the expansion cache's entry replayed here if one fits, else
+/// the server's expansion (or replay), answering its span queries from
+/// `spans`.
 pub(crate) fn expand(
     component: &Component,
-    kind: MacroKind,
-    name: &str,
-    args: Option<TokenStream>,
-    input: TokenStream,
-) -> Result<TokenStream, Failed> {
-    let mut spans = SpanTable::new();
-    let mut flat_input = tree::TokenStream::new();
-    flatten(input, &mut spans, &mut flat_input);
-    let flat_args = args.map(|args| {
-        let mut flat = tree::TokenStream::new();
-        flatten(args, &mut spans, &mut flat);
-        flat
-    });
-    let grants = (component.grants)().resolve()?;
-    let replayed = replay::replay(
-        component,
-        &replay::Flat {
-            kind,
-            name,
-            input: &flat_input,
-            args: flat_args.as_ref(),
-            grants: &grants,
-        },
-        &mut spans,
-    );
-    // The input stays here: unflattening compares the output with it.
-    let expanded = match replayed {
-        Some(expanded) => expanded,
-        None => from_server(
-            component,
-            kind,
-            name,
-            flat_input.clone(),
-            flat_args.clone(),
-            grants,
-            &mut spans,
-        )?,
-    };
-    let inputs: Vec<&tree::TokenStream> = std::iter::once(&flat_input)
-        .chain(flat_args.as_ref())
-        .collect();
-    let mut tokens = unflatten(&expanded.tokens, &spans, &inputs)?;
-    for diagnostic in expanded.diagnostics {
-        let span = match diagnostic.spans.first() {
-            Some(&handle) => spans.get(handle)?,
-            None => proc_macro::Span::call_site(),
-        };
-        let level = match diagnostic.level {
-            Level::Error => {
-                tokens.extend(report::compile_error(&diagnostic.message, span));
-                continue;
-            }
-            Level::Warning => "warning",
-            Level::Note => "note",
-            Level::Help => "help",
-        };
-        report::print(level, &diagnostic.message, component.file);
+    flat: &Flat<'_>,
+    spans: &mut SpanTable,
+) -> Result<Expanded, Failed> {
+    match replay::replay(component, flat, spans) {
+        Some(expanded) => Ok(expanded),
+        None => from_server(component, flat, spans),
     }
-    Ok(depend::track(component, kind, &expanded.files_read, tokens))
 }
 
 /// Has the server expand (or replay) the invocation, answering its span
 /// queries from `spans`.
 fn from_server(
     component: &Component,
-    kind: MacroKind,
-    name: &str,
-    flat_input: tree::TokenStream,
-    flat_args: Option<tree::TokenStream>,
-    grants: Grants,
+    flat: &Flat<'_>,
     spans: &mut SpanTable,
 ) -> Result<Expanded, Failed> {
+    let name = flat.name;
     let file = proc_macro::Span::call_site()
         .local_file()
         .map(|path| path.to_string_lossy().into_owned());
@@ -123,13 +68,13 @@ fn from_server(
     };
     let request = |number| Expand {
         component: number,
-        kind,
+        kind: flat.kind,
         name: name.to_owned(),
-        input: flat_input,
-        args: flat_args,
+        input: flat.input.clone(),
+        args: flat.args.cloned(),
         span_count: spans.len(),
         timeout_ms: u32::try_from(component.timeout.as_millis()).unwrap_or(u32::MAX),
-        grants,
+        grants: flat.grants.clone(),
         file,
     };
     let outcome = match load(server, component) {

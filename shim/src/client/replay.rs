@@ -17,21 +17,12 @@ use procbox_protocol::grants::Dir;
 use procbox_protocol::recorded::{
     Entry, Key, Subject, VARIANTS, ask_again, file_name, grants_text,
 };
-use procbox_protocol::{Expanded, Grants, MacroKind, TokenStream};
+use procbox_protocol::{Expanded, Grants};
 
 use crate::Component;
+use crate::expansion::Flat;
 use crate::spans;
 use crate::tokens::SpanTable;
-
-/// One invocation, flattened, as the server would get it.
-pub(crate) struct Flat<'a> {
-    pub(crate) kind: MacroKind,
-    pub(crate) name: &'a str,
-    pub(crate) input: &'a TokenStream,
-    pub(crate) args: Option<&'a TokenStream>,
-    /// Resolved.
-    pub(crate) grants: &'a Grants,
-}
 
 /// The recorded expansion of `flat`, if there is one that fits; `spans`
 /// gets the spans its queries make (and loses them again on a miss).
