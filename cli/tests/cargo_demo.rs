@@ -199,23 +199,18 @@ fn cargo_builds_and_tests_with_the_sandboxed_macros() {
 
     // The same macros with the sandbox inside rustc (`--embedded`): the unit
     // tests pass the same way. In a copy of the demo, whose lock file this
-    // changes, with a target directory of its own: this build compiles
-    // wasmtime (unoptimized and without debug info, to keep it short; the
-    // trybuild cases would build it all a second time, so they are not run).
+    // changes, with the embedded builds' target directory: this build
+    // compiles wasmtime (the trybuild cases would build it all a second
+    // time, so they are not run).
     let copy = embedded_copy();
     generate_shim_into(
         &wasm("json_derive"),
         &copy.join("json-derive-shim"),
         &["--embedded"],
     );
-    let embedded_target = workspace_root().join("target").join("cargo-demo-embedded");
     let embedded = |args: &[&str]| {
-        cargo_in(args, &embedded_target, |command| {
-            // No server to fall back on.
-            command
-                .current_dir(&copy)
-                .env("PROCBOX", "/nonexistent/procbox")
-                .env("CARGO_PROFILE_DEV_DEBUG", "false");
+        cargo_in(args, &procbox_tests::embedded_target_dir(), |command| {
+            procbox_tests::embedded_build(command.current_dir(&copy));
         })
     };
     let test = embedded(&["test", "--lib"]);

@@ -1,6 +1,6 @@
 //! What a consumer's build says when the sandbox cannot do its work: each
-//! failure of the shim's server path is one clear `compile_error!`, and the
-//! rest of the crate still expands. Also: several rustc processes at once,
+//! failure of the shim's server path (and the embedded shim's time limit)
+//! is one clear `compile_error!`, and the rest of the crate still expands. Also: several rustc processes at once,
 //! each with its own server, sharing a cold compiled-code cache.
 //!
 //! Each test builds a small consumer crate in a temporary directory, with a
@@ -246,6 +246,29 @@ pub fn uses() -> StillExpanded { StillExpanded }
     assert!(!ok, "an endless macro built:\n{stderr}");
     assert!(
         stderr.contains("macro `loops` in misbehave.wasm ran longer than its time limit of 1s"),
+        "{stderr}"
+    );
+    assert_eq!(errors(&stderr), 1, "{stderr}");
+    assert!(!stderr.contains("cannot find type"), "{stderr}");
+}
+
+#[test]
+fn an_embedded_shim_stops_a_macro_at_its_own_time_limit() {
+    let source = "
+shim::loops!();
+shim::identity!(pub struct StillExpanded;);
+pub fn uses() -> StillExpanded { StillExpanded }
+";
+    let consumer = Consumer::new("misbehave", &["--timeout", "1", "--embedded"], source, 0);
+    let (ok, stderr) = consumer.build(|command| {
+        procbox_tests::embedded_build(command);
+    });
+    assert!(!ok, "an endless macro built:\n{stderr}");
+    assert!(
+        stderr.contains(
+            "macro `loops` in misbehave.wasm ran longer than its time limit of 1s (this shim's \
+             limit: to change it, generate the shim again with `procbox shim --timeout SECONDS`)"
+        ),
         "{stderr}"
     );
     assert_eq!(errors(&stderr), 1, "{stderr}");

@@ -43,18 +43,10 @@ fn cargo(dir: &Path) -> Command {
     outside(Command::new(cargo), dir)
 }
 
-/// `cargo` for the program with the embedded shim: no server to fall back
-/// on, and the target directory of `cargo_demo.rs`'s embedded build, which
-/// compiles wasmtime the same way (unoptimized, without debug info).
+/// `cargo` for the program with the embedded shim.
 fn cargo_embedded(dir: &Path) -> Command {
     let mut command = cargo(dir);
-    command
-        .env("PROCBOX", "/nonexistent/procbox")
-        .env("CARGO_PROFILE_DEV_DEBUG", "false")
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target").join("cargo-demo-embedded"),
-        );
+    procbox_tests::embedded_build(&mut command);
     command
 }
 

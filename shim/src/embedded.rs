@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use procbox_host::{ExpansionCache, FlatInvocation, Host, MacroComponent, SpanOracle};
+use procbox_host::{Error, ExpansionCache, FlatInvocation, Host, MacroComponent, SpanOracle};
 use procbox_protocol::{Expanded, Grants, SpanAnswer, SpanQuery};
 
 use crate::expansion::Flat;
@@ -82,9 +82,18 @@ pub(crate) fn expand(
     if let Some(table) = SPANS.with(|slot| slot.borrow_mut().take()) {
         *spans = table;
     }
-    let expansion = result.map_err(|e| match e.panic_message() {
-        Some(panic) => Failed::Panicked(panic.to_owned()),
-        None => Failed::Report(e.to_string()),
+    let expansion = result.map_err(|e| match e {
+        Error::Timeout {
+            component,
+            name,
+            limit,
+        } => Failed::past_time_limit(&format!(
+            "macro `{name}` in {component} ran longer than its time limit of {limit:?}"
+        )),
+        e => match e.panic_message() {
+            Some(panic) => Failed::Panicked(panic.to_owned()),
+            None => Failed::Report(e.to_string()),
+        },
     })?;
     Ok(Expanded {
         tokens: expansion.tokens,
@@ -93,8 +102,8 @@ pub(crate) fn expand(
     })
 }
 
-/// Checks the embedded bytes against the reviewed hash, loads them and
-/// applies `grants` (resolved).
+/// Checks the embedded bytes against the reviewed hash, loads them, applies
+/// `grants` (resolved) and the shim's time limit.
 fn load(component: &Component, grants: &Grants) -> Result<MacroComponent, String> {
     let actual = procbox_host::sha256_hex(component.bytes);
     if actual != component.sha256.to_ascii_lowercase() {
@@ -108,6 +117,7 @@ fn load(component: &Component, grants: &Grants) -> Result<MacroComponent, String
     host()?
         .load_checked_bytes(component.file, component.bytes, &actual)
         .and_then(|loaded| loaded.with_grants(grants))
+        .map(|granted| granted.with_timeout(component.timeout))
         .map_err(|e| e.to_string())
 }
 

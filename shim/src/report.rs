@@ -49,6 +49,15 @@ impl From<String> for Failed {
 }
 
 impl Failed {
+    /// The macro ran past this shim's time limit (`message` says which and
+    /// how long): how to change the limit.
+    pub(crate) fn past_time_limit(message: &str) -> Failed {
+        Failed::Report(format!(
+            "{message} (this shim's limit: to change it, generate the shim again with \
+             `procbox shim --timeout SECONDS`)"
+        ))
+    }
+
     /// What the entry point returns: the `compile_error!`, or, for the
     /// macro's panic, the panic resumed with its message, which rustc catches
     /// and reports as it reports a native macro's (`proc macro panicked`,

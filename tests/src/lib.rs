@@ -164,6 +164,24 @@ pub fn write_file(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
+/// The target directory of the consumer builds whose shims run the sandbox
+/// inside rustc (`procbox shim --embedded`): they compile wasmtime, so the
+/// tests that make them share one.
+pub fn embedded_target_dir() -> PathBuf {
+    workspace_root().join("target").join("cargo-demo-embedded")
+}
+
+/// Sets `command` up as a consumer build whose shims run embedded: no
+/// server to fall back on, and [`embedded_target_dir`], with wasmtime built
+/// the same way each time (unoptimized, without debug info, to keep it
+/// short).
+pub fn embedded_build(command: &mut Command) -> &mut Command {
+    command
+        .env("PROCBOX", "/nonexistent/procbox")
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_TARGET_DIR", embedded_target_dir())
+}
+
 /// Sets `command` up as a build outside the test's own (a consuming
 /// project's cargo, or procbox running one): without the flags cargo gave
 /// the test's build, with the tests' component cache, and with the rustc of

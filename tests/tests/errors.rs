@@ -162,6 +162,26 @@ fn an_endless_loop_times_out() {
 }
 
 #[test]
+fn a_component_s_own_time_limit_replaces_the_host_s() {
+    // The host's limit is 10 s; this component's, 150 ms.
+    let misbehave = component("misbehave").with_timeout(Duration::from_millis(150));
+    let err = misbehave.expand_function("loops", &tokens("")).unwrap_err();
+    assert!(
+        matches!(&err, Error::Timeout { limit, .. } if *limit == Duration::from_millis(150)),
+        "{err:?}"
+    );
+    let mut instance = misbehave.instantiate().expect("an instance");
+    let err = instance
+        .expand(&procbox_host::Invocation::function("loops", &tokens("")))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Timeout { limit, .. } if *limit == Duration::from_millis(150)),
+        "{err:?}"
+    );
+    still_works(&misbehave);
+}
+
+#[test]
 fn unbounded_allocation_hits_the_memory_limit() {
     let mut limits = Limits::default();
     limits.memory = 32 << 20;

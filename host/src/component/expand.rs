@@ -51,7 +51,7 @@ impl MacroComponent {
             cached: invocation.cached,
         };
         let site = self.site(invocation.name);
-        let limits = &self.inner.host.limits;
+        let limits = &self.inner.limits;
         self.expand_wire(
             request,
             Spans::Local(flat.spans),
@@ -94,7 +94,7 @@ impl MacroComponent {
         };
         let spans = Spans::Remote(RemoteSpans::new(oracle, invocation.span_count));
         let site = self.site(&name);
-        let limits = &self.inner.host.limits;
+        let limits = &self.inner.limits;
         self.expand_wire(request, spans, |output, spans, stats, files_read| {
             finish_flat(output, spans, &site, limits, stats, files_read)
         })
@@ -157,14 +157,14 @@ impl MacroComponent {
         let mut store = self.new_store(name)?;
         let instance = match inner.pre.instantiate(&mut store) {
             Ok(instance) => instance,
-            Err(e) => return Err(not_started(e, &store, &site, &inner.host)),
+            Err(e) => return Err(not_started(e, &store, &site, &inner.host, &inner.limits)),
         };
         *store.data_mut().spans = spans;
         let output = call(
             &mut store,
             &instance,
             &site,
-            &inner.host.limits,
+            &inner.limits,
             name,
             request.input,
             request.args,

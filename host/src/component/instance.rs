@@ -31,7 +31,7 @@ impl MacroComponent {
                 instance,
                 _not_send: std::marker::PhantomData,
             }),
-            Err(e) => Err(not_started(e, &store, &site, &inner.host)),
+            Err(e) => Err(not_started(e, &store, &site, &inner.host, &inner.limits)),
         }
     }
 }
@@ -70,7 +70,7 @@ impl MacroInstance {
     pub fn expand(&mut self, invocation: &Invocation<'_>) -> Result<Expansion> {
         let component = &self.component;
         component.check_macro(invocation.kind, invocation.name)?;
-        let limits = &component.inner.host.limits;
+        let limits = &component.inner.limits;
         self.store.data_mut().reset();
         if component.inner.host.ticker.is_some() {
             self.store.set_epoch_deadline(limits.timeout_ticks());

@@ -141,6 +141,7 @@ impl MacroComponent {
         Ok(MacroComponent {
             inner: Arc::new(ComponentInner {
                 host: Arc::clone(inner),
+                limits: inner.limits.clone(),
                 name,
                 component,
                 pre,
@@ -208,7 +209,7 @@ fn list_macros(
         component,
         name: "<list-macros>",
     };
-    let mut store = new_store(host, None);
+    let mut store = new_store(host, &host.limits, None);
     let listed = pre
         .instantiate(&mut store)
         .and_then(|instance| {
@@ -216,7 +217,7 @@ fn list_macros(
                 .procbox_proc_macro_macros()
                 .call_list_macros(&mut store)
         })
-        .map_err(|e| not_started(e, &store, &site, host))?;
+        .map_err(|e| not_started(e, &store, &site, host, &host.limits))?;
     crate::component::macros::checked(listed).map_err(|reason| Error::BadComponent {
         component: component.to_owned(),
         reason,

@@ -11,6 +11,7 @@ pub(crate) mod macros;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use procbox_manifest::{Capability, Manifest};
 use wasmtime::Store;
@@ -21,7 +22,7 @@ use crate::engine::{Allocation, CacheOutcome, HostInner};
 use crate::expansion::Invocation;
 use crate::expansion::classify::{Site, classify};
 use crate::expansion::store::ExpansionState;
-use crate::{Error, Expansion, Grants, MacroInfo, MacroKind, Result};
+use crate::{Error, Expansion, Grants, Limits, MacroInfo, MacroKind, Result};
 use link::link;
 
 /// A macro component, compiled and ready to expand. Cheap to clone.
@@ -36,6 +37,8 @@ pub struct MacroComponent {
 #[derive(Clone)]
 pub(crate) struct ComponentInner {
     pub(crate) host: Arc<HostInner>,
+    /// The host's, unless [`MacroComponent::with_timeout`] changed the time.
+    pub(crate) limits: Limits,
     pub(crate) name: String,
     component: Component,
     /// Linked for `grants`: the procbox world, the WASI interfaces of the
@@ -114,6 +117,20 @@ impl MacroComponent {
         })
     }
 
+    /// The same component with its own time limit per expansion instead of
+    /// the host's ([`Limits::timeout`]), for an embedder whose components
+    /// each have one (the embedded shim: `procbox shim --timeout`). The
+    /// host's epoch ticker enforces it; a host without one
+    /// ([`HostBuilder::epoch_interruption`](crate::HostBuilder::epoch_interruption)) leaves
+    /// time to its embedder.
+    pub fn with_timeout(&self, timeout: Duration) -> MacroComponent {
+        let mut inner = ComponentInner::clone(&self.inner);
+        inner.limits.timeout = timeout;
+        MacroComponent {
+            inner: Arc::new(inner),
+        }
+    }
+
     /// What this component was granted ([`with_grants`](Self::with_grants)).
     pub fn grants(&self) -> &Grants {
         &self.inner.grants
@@ -171,7 +188,7 @@ impl MacroComponent {
                     .map_err(|source| fs_read_error(&inner.grants, source))?,
             ),
         };
-        Ok(new_store(&inner.host, wasi))
+        Ok(new_store(&inner.host, &inner.limits, wasi))
     }
 
     /// Checks that every capability the component declares is granted: a
@@ -232,6 +249,7 @@ pub(crate) fn not_started(
     store: &Store<ExpansionState>,
     site: &Site<'_>,
     host: &HostInner,
+    limits: &Limits,
 ) -> Error {
     let pool_full = error.chain().any(|e| {
         e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>()
@@ -243,16 +261,17 @@ pub(crate) fn not_started(
             name: site.name.to_owned(),
             limit: max_instances,
         },
-        _ => classify(error, store.data(), site, &host.limits),
+        _ => classify(error, store.data(), site, limits),
     }
 }
 
-/// A store with the host's limits set.
+/// A store with `limits` set.
 pub(super) fn new_store(
     host: &HostInner,
+    limits: &Limits,
     wasi: Option<wasmtime_wasi::WasiCtx>,
 ) -> Store<ExpansionState> {
-    ExpansionState::store(&host.engine, &host.limits, host.ticker.is_some(), wasi)
+    ExpansionState::store(&host.engine, limits, host.ticker.is_some(), wasi)
 }
 
 impl ComponentInner {

@@ -89,11 +89,7 @@ fn from_server(
             if let Some(server) = guard.take() {
                 server.kill();
             }
-            return Err(Failed::Report(format!(
-                "{} (this shim's limit: to change it, generate the shim again with \
-                 `procbox shim --timeout SECONDS`)",
-                failure.message
-            )));
+            return Err(Failed::past_time_limit(&failure.message));
         }
         Ok(Err(failure)) => {
             return Err(match failure.panic {
