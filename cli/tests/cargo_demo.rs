@@ -232,12 +232,12 @@ fn embedded_copy() -> PathBuf {
         .join("cargo-demo-embedded-src");
     let _ = std::fs::remove_dir_all(&root);
     let examples = root.join("examples");
-    copy_dir(
+    procbox_tests::copy_dir(
         &demo(),
         &examples.join("cargo-demo"),
         &["target", "json-derive-shim"],
     );
-    copy_dir(
+    procbox_tests::copy_dir(
         &workspace_root()
             .join("examples")
             .join("json-derive")
@@ -246,21 +246,4 @@ fn embedded_copy() -> PathBuf {
         &[],
     );
     examples.join("cargo-demo")
-}
-
-/// Copies `from` into `to`, recursively, but for the entries named in `skip`.
-fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("reads a directory") {
-        let entry = entry.expect("an entry");
-        if skip.iter().any(|s| entry.file_name() == *s) {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("a type").is_dir() {
-            copy_dir(&entry.path(), &target, &[]);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copies");
-        }
-    }
 }

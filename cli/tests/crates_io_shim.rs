@@ -93,8 +93,8 @@ fn main() {
 }
 
 /// `procbox port serde_derive@VERSION` into `out`, building in
-/// `target_dir`. Returns the component and what the command printed.
-fn port(out: &Path, target_dir: &Path) -> (PathBuf, String) {
+/// `target_dir` with the SDK in `procbox_tree`. Returns the component and what the command printed.
+fn port(out: &Path, target_dir: &Path, procbox_tree: &Path) -> (PathBuf, String) {
     std::fs::create_dir_all(work_dir()).expect("mkdir");
     let printed = run(
         cargo_env(Command::new(env!("CARGO_BIN_EXE_procbox")))
@@ -103,6 +103,8 @@ fn port(out: &Path, target_dir: &Path) -> (PathBuf, String) {
             .arg(out)
             .arg("--target-dir")
             .arg(target_dir)
+            .arg("--procbox-path")
+            .arg(procbox_tree)
             .arg("--linker")
             .arg(procbox_ld()),
         "procbox port serde_derive",
@@ -124,6 +126,7 @@ fn a_sandboxed_serde_derive_stands_in_for_the_crates_io_one() {
     let (component, printed) = port(
         &work_dir().join("port-a"),
         &work_dir().join("port-target-a"),
+        workspace_root(),
     );
     // What a reviewer reads: no capability, and the edits.
     assert!(
@@ -138,10 +141,26 @@ fn a_sandboxed_serde_derive_stands_in_for_the_crates_io_one() {
         printed.contains("+extern crate procbox as proc_macro;"),
         "{printed}"
     );
-    // Reproducible: another directory, another target directory, the same bytes.
+    // Reproducible: another directory, another target directory, procbox
+    // in another place (what a port builds with from its tree), the same
+    // bytes.
+    let tree = work_dir().join("procbox-elsewhere");
+    let _ = std::fs::remove_dir_all(&tree);
+    for file in ["Cargo.toml", "Cargo.lock", "rust-toolchain.toml"] {
+        write(
+            &tree.join(file),
+            &std::fs::read_to_string(workspace_root().join(file)).expect("reads"),
+        );
+    }
+    procbox_tests::copy_dir(
+        &workspace_root().join("guest-sdk"),
+        &tree.join("guest-sdk"),
+        &[],
+    );
     let (again, printed_again) = port(
         &work_dir().join("elsewhere").join("port-b"),
         &work_dir().join("port-target-b"),
+        &tree,
     );
     assert_eq!(
         field(&printed, "sha256:"),

@@ -182,6 +182,23 @@ pub fn embedded_build(command: &mut Command) -> &mut Command {
         .env("CARGO_TARGET_DIR", embedded_target_dir())
 }
 
+/// Copies `from` into `to`, recursively, but for the entries named in `skip`.
+pub fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("reads a directory") {
+        let entry = entry.expect("an entry");
+        if skip.iter().any(|s| entry.file_name() == *s) {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a type").is_dir() {
+            copy_dir(&entry.path(), &target, &[]);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copies");
+        }
+    }
+}
+
 /// Sets `command` up as a build outside the test's own (a consuming
 /// project's cargo, or procbox running one): without the flags cargo gave
 /// the test's build, with the tests' component cache, and with the rustc of

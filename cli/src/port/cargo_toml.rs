@@ -6,7 +6,7 @@
 //! (dev-dependencies, test, bench, example and binary targets) goes, so that
 //! resolving the port asks the registry for nothing more.
 
-use std::path::Path;
+use std::path::{Component, Path};
 
 use anyhow::{Context, bail};
 use procbox_host::Provenance;
@@ -164,9 +164,21 @@ pub fn port(
     procbox.insert("provenance", Item::Table(origin));
     metadata.insert("procbox", Item::Table(procbox));
 
-    // Its own workspace: it must not join one in a directory above it.
-    if doc.get("workspace").is_none() {
-        doc.insert("workspace", Item::Table(Table::new()));
+    // Its own workspace: it must not join one in a directory above it. An
+    // SDK reached through a directory inside it (a link to the procbox tree)
+    // is not a member: it belongs to the tree's workspace.
+    let workspace = doc
+        .entry("workspace")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_like_mut()
+        .context("[workspace] is not a table")?;
+    if let Some(Component::Normal(inside)) = sdk.components().next().filter(|_| sdk.is_relative()) {
+        let excluded = workspace
+            .entry("exclude")
+            .or_insert(value(Array::new()))
+            .as_array_mut()
+            .context("[workspace] exclude is not an array")?;
+        excluded.push(inside.to_string_lossy().as_ref());
     }
     Ok((doc.to_string(), lib_name))
 }
@@ -283,6 +295,28 @@ version = "1"
         assert_eq!(manifest.env, ["HOME"]);
         assert_eq!(manifest.provenance, Some(provenance()));
         assert!(text.contains("\n[workspace]\n"), "{text}");
+    }
+
+    #[test]
+    fn an_sdk_through_a_link_inside_the_crate_is_not_a_member() {
+        let (text, _) = port(
+            &format!("{PUBLISHED}\n[workspace]\nmembers = [\"x\"]\n"),
+            Path::new("Cargo.toml"),
+            Path::new(".procbox/guest-sdk"),
+            &Declared::default(),
+            &provenance(),
+            ProcMacro2::Procbox,
+        )
+        .expect("ports");
+        assert!(text.contains("path = \".procbox/guest-sdk\"\n"), "{text}");
+        assert!(
+            text.contains("proc-macro2 = { path = \".procbox/guest-sdk/proc-macro2\" }"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[workspace]\nmembers = [\"x\"]\nexclude = [\".procbox\"]\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -159,6 +159,7 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         .with_context(|| format!("cannot resolve {}", out.display()))?;
     let crate_dir = out.join("source");
     source::copy(&source.dir, &crate_dir)?;
+    let tree = link_tree(&crate_dir, &procbox_tree)?;
 
     let mut diff = String::new();
     let label = format!("{} {}", source.name, source.version);
@@ -181,7 +182,7 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
             let (manifest, lib_name) = cargo_toml::port(
                 &original_manifest,
                 &manifest_path,
-                &sdk,
+                &tree.join("guest-sdk"),
                 &declared,
                 provenance,
                 proc_macro2,
@@ -249,6 +250,39 @@ pub fn port(args: &PortArgs, default_root: &Path) -> anyhow::Result<Ported> {
         dir: out,
         warnings,
     })
+}
+
+/// The name of the link to the procbox tree in a port's crate directory.
+const TREE_LINK: &str = ".procbox";
+
+/// The procbox tree as the port's `Cargo.toml` reaches it: through a link in
+/// the crate's directory. Cargo hashes a path dependency under the
+/// workspace's root by its relative path (into every symbol and the order
+/// the linker lays functions out in), so the SDK reached this way builds
+/// the same bytes wherever the tree is. Without symbolic links (not Unix),
+/// the tree's own path, on which the bytes then depend.
+fn link_tree(crate_dir: &Path, procbox_tree: &Path) -> anyhow::Result<PathBuf> {
+    let link = crate_dir.join(TREE_LINK);
+    if link.symlink_metadata().is_ok() {
+        bail!(
+            "{} is there already: procbox port links the procbox tree there; port a crate \
+             without it",
+            link.display()
+        );
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(procbox_tree, &link).with_context(|| {
+            format!(
+                "cannot link {} to {}",
+                link.display(),
+                procbox_tree.display()
+            )
+        })?;
+        Ok(PathBuf::from(TREE_LINK))
+    }
+    #[cfg(not(unix))]
+    Ok(procbox_tree.to_owned())
 }
 
 /// Rewrites the crate's root and every module file it reaches; the diff of
